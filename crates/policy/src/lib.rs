@@ -1,0 +1,28 @@
+//! The vow policy language.
+//!
+//! A policy is one YAML document. This crate turns its text into a typed,
+//! checked [`Policy`] (`load`), reports every error at once with its place in
+//! the file (`diagnostic`), lints it against the law (`lint`), renders the
+//! human-readable policy (`render`) and compares two versions (`diff`).
+//!
+//! It does no I/O of its own beyond what callers hand it: callers read files
+//! and pass text, so everything here can be tested and fuzzed in memory.
+
+pub mod duration;
+pub mod ids;
+pub mod law;
+pub mod model;
+
+pub use duration::Duration;
+pub use ids::{CategoryKey, ElementId, Jurisdiction, Lang, PromiseId, Text};
+pub use model::*;
+
+/// Temporary: parse without located diagnostics (replaced by `load`).
+pub fn quick_parse(text: &str) -> Result<Policy, String> {
+    serde_saphyr::from_str::<Policy>(text).map_err(|e| e.to_string())
+}
+
+/// Temporary: the JSON Schema of the language.
+pub fn quick_schema() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(Policy)).expect("schema serialises")
+}
