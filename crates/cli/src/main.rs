@@ -1,11 +1,23 @@
-//! `vow`: the command line. Thin: parses flags and calls the library crates.
+//! `vow`: the command line. Thin by design: it parses flags, reads files,
+//! calls the library crates and prints. Nothing here is needed by a test or
+//! another crate.
+
+mod output;
+mod policy;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// vow makes a privacy policy executable.
+///
+/// The policy is one versioned YAML file. vow checks it, lints it against the
+/// law, renders the human-readable policy and cookie notice from it, and says
+/// what changed between two versions and when the new one may take effect.
 #[derive(Parser)]
-#[command(name = "vow", version, about = "vow makes a privacy policy executable")]
+#[command(name = "vow", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 success; 1 the input has errors (or lint findings at the \
+chosen level); 2 the command could not run (bad flags, unreadable file).\nDocs: docs/cli.md")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -13,53 +25,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Work with policy files.
+    /// Work with policy files: check, lint, render, diff, schema.
     #[command(subcommand)]
-    Policy(PolicyCommand),
-}
-
-#[derive(Subcommand)]
-enum PolicyCommand {
-    /// Parse and validate a policy file.
-    Check { file: std::path::PathBuf },
-    /// Print the JSON Schema of the policy language.
-    Schema,
+    Policy(policy::PolicyCommand),
 }
 
 fn main() -> ExitCode {
+    output::reset_sigpipe();
     let cli = Cli::parse();
-    match cli.command {
-        Command::Policy(PolicyCommand::Check { file }) => {
-            let text = match std::fs::read_to_string(&file) {
-                Ok(text) => text,
-                Err(err) => {
-                    eprintln!("error: cannot read {}: {err}", file.display());
-                    return ExitCode::from(2);
-                }
-            };
-            match serde_saphyr_check(&text) {
-                Ok(()) => {
-                    println!("{}: ok", file.display());
-                    ExitCode::SUCCESS
-                }
-                Err(err) => {
-                    eprintln!("{}: {err}", file.display());
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Policy(PolicyCommand::Schema) => {
-            let schema = schemars_schema();
-            println!("{schema}");
-            ExitCode::SUCCESS
+    let result = match cli.command {
+        Command::Policy(command) => policy::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(output::EXIT_CANNOT_RUN)
         }
     }
-}
-
-fn serde_saphyr_check(text: &str) -> Result<(), String> {
-    vow_policy::quick_parse(text).map(|_| ())
-}
-
-fn schemars_schema() -> String {
-    vow_policy::quick_schema()
 }

@@ -8,12 +8,19 @@
 //! It does no I/O of its own beyond what callers hand it: callers read files
 //! and pass text, so everything here can be tested and fuzzed in memory.
 
+pub mod check;
+pub mod diagnostic;
 pub mod duration;
 pub mod ids;
+pub mod index;
 pub mod law;
 pub mod model;
+pub mod source;
 
+pub use check::{Checked, check};
+pub use diagnostic::{Diagnostic, Report, Severity, SourceFile};
 pub use duration::Duration;
+pub use index::PolicyIndex;
 pub use ids::{CategoryKey, ElementId, Jurisdiction, Lang, PromiseId, Text};
 pub use model::*;
 

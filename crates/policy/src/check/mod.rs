@@ -1,0 +1,165 @@
+//! `vow policy check`: from text to a checked [`Policy`], or every error at once.
+//!
+//! The pipeline, each stage reporting by JSON pointer:
+//! 1. YAML syntax (serde-saphyr), which stops everything when it fails;
+//! 2. structure against the JSON Schema generated from the model (`schema`):
+//!    unknown fields with the nearest valid one, missing fields, wrong types,
+//!    values outside an enum, malformed ids, durations and dates;
+//! 3. the typed parse into [`Policy`] (cannot fail once 2 passed, but is
+//!    reported if it does);
+//! 4. meaning (`references`): unique ids, references that resolve,
+//!    combinations that make no sense.
+//!
+//! Lints (legal findings) are not here: a policy that checks may still
+//! break the law, and `lint` says how.
+
+mod references;
+mod schema;
+
+use crate::diagnostic::{CodeInfo, Diagnostic, Report, Severity, SourceFile};
+use crate::index::PolicyIndex;
+use crate::model::{FORMAT_VERSION, Policy};
+
+pub use schema::{json_schema, json_schema_text};
+
+macro_rules! codes {
+    ($($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+        $(pub const $ident: CodeInfo = CodeInfo {
+            code: $code,
+            name: $name,
+            severity: Severity::Error,
+            summary: $summary,
+        };)*
+        /// Every check error code, in order.
+        pub const CODES: &[CodeInfo] = &[$($ident),*];
+    };
+}
+
+codes! {
+    YAML_SYNTAX = "P001", "yaml-syntax", "The file is not well-formed YAML.";
+    UNKNOWN_FIELD = "P002", "unknown-field", "A field that the policy language does not have (often a typo).";
+    MISSING_FIELD = "P003", "missing-field", "A required field is absent.";
+    WRONG_TYPE = "P004", "wrong-type", "A value of the wrong kind: a list where a text is expected, and so on.";
+    INVALID_VALUE = "P005", "invalid-value", "A value outside the allowed set (consent models, lawful bases, tracker categories...).";
+    INVALID_FORMAT = "P006", "invalid-format", "A malformed id, category key, promise id, jurisdiction, duration or date.";
+    DUPLICATE_ID = "P007", "duplicate-id", "Two elements of the same list share an id.";
+    UNRESOLVED_REFERENCE = "P008", "unresolved-reference", "A reference to an element that is not declared.";
+    UNSUPPORTED_VERSION = "P009", "unsupported-version", "The `vow:` language version is not one this build reads.";
+    OUT_OF_RANGE = "P010", "out-of-range", "A number outside its allowed range.";
+    INVALID_COMBINATION = "P011", "invalid-combination", "Fields that contradict each other (advance notice with no period, a consent basis with no consent model...).";
+    NOT_A_POLICY = "P012", "not-a-policy", "The document does not have the shape of a policy at all.";
+}
+
+/// A policy that passed `check`, with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub policy: Policy,
+    pub index: PolicyIndex,
+    pub source: SourceFile,
+}
+
+/// Parses and validates `text` (named `name` in messages). On failure the
+/// report holds every error found, each located in the text.
+pub fn check(name: &str, text: &str) -> Result<Checked, Report> {
+    let source = SourceFile::new(name, text);
+    match check_source(&source) {
+        Ok((policy, index)) => Ok(Checked {
+            policy,
+            index,
+            source,
+        }),
+        Err(diagnostics) => Err(Report::new(source, diagnostics)),
+    }
+}
+
+fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagnostic>> {
+    let value: serde_json::Value = serde_saphyr::from_str(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
+    if !value.is_object() {
+        return Err(vec![
+            Diagnostic::error(&NOT_A_POLICY, "", "a policy is a YAML mapping, starting with `vow: 1`")
+                .with_help("start the file with `vow: 1`, then `policy:`, `organisation:`, `jurisdictions:`, `categories:`, `purposes:` and `notice:`"),
+        ]);
+    }
+    if let Some(version) = value.get("vow")
+        && version.as_u64() != Some(u64::from(FORMAT_VERSION))
+    {
+        return Err(vec![
+            Diagnostic::error(
+                &UNSUPPORTED_VERSION,
+                "/vow",
+                format!("this build of vow reads policy language version {FORMAT_VERSION}, not {version}"),
+            )
+            .with_label("unsupported version")
+            .with_help(format!("write `vow: {FORMAT_VERSION}`, or upgrade vow")),
+        ]);
+    }
+    let mut value = value;
+    let outcome = schema::validate(&value);
+    let mut diagnostics = outcome.diagnostics;
+    let mut repaired: Vec<String> = Vec::new();
+    if !diagnostics.is_empty() {
+        // Get past the structural errors so the checks of meaning can still
+        // report theirs: every error at once, not only the first kind.
+        if !schema::apply(&mut value, &outcome.repairs) || !schema::validate(&value).diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        repaired = outcome.repairs.iter().map(|r| r.path().to_owned()).collect();
+    }
+    let policy: Policy = match serde_json::from_value(value) {
+        Ok(policy) => policy,
+        Err(err) if diagnostics.is_empty() => {
+            return Err(vec![
+                Diagnostic::error(&WRONG_TYPE, "", format!("the policy does not match the language: {err}"))
+                    .with_help("run `vow policy schema` to see what each field takes"),
+            ]);
+        }
+        Err(_) => return Err(diagnostics),
+    };
+    let index = PolicyIndex::build(&policy);
+    let under_repair = |path: &str| {
+        repaired
+            .iter()
+            .any(|r| path == r || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/')))
+    };
+    diagnostics.extend(
+        references::validate(&policy, &index)
+            .into_iter()
+            .filter(|d| !under_repair(&d.path) && !d.related.iter().any(|r| under_repair(&r.path))),
+    );
+    if diagnostics.is_empty() {
+        Ok((policy, index))
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
+    let mut d = Diagnostic::error(&YAML_SYNTAX, "", first_line(&err.to_string()))
+        .with_label("here")
+        .with_help("fix the YAML syntax first: indentation with spaces, `key: value`, lists with `- `");
+    if let Some(location) = err.location()
+        && location.line() > 0
+    {
+        let span = location.span();
+        let offset = span.byte_offset().map_or_else(
+            || byte_at(&source.text, location.line() as usize, location.column() as usize),
+            |b| b as usize,
+        );
+        d.location = Some(source.location_of(crate::source::ByteSpan {
+            offset: offset.min(source.text.len()),
+            len: span.byte_len().unwrap_or(1).max(1) as usize,
+        }));
+    }
+    d
+}
+
+/// The byte offset of a 1-based line and column.
+fn byte_at(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = &text[start.min(text.len())..];
+    start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}
