@@ -256,7 +256,7 @@ mod tests {
     fn line_and_column() {
         let map = SourceMap::build(DOC);
         let node = map.get("/purposes/1/id").unwrap();
-        assert_eq!(map.line_col(DOC, node.value.offset), LineCol { line: 5, column: 11 });
+        assert_eq!(map.line_col(DOC, node.value.offset), LineCol { line: 5, column: 9 });
     }
 
     #[test]
