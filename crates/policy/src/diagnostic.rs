@@ -168,7 +168,7 @@ impl SourceFile {
             diagnostic.location = self.resolve(&diagnostic.path, diagnostic.anchor);
         }
         for related in &mut diagnostic.related {
-            related.location = self.resolve(&related.path, Anchor::Key);
+            related.location = self.resolve(&related.path, Anchor::Value);
         }
     }
 

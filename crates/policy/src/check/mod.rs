@@ -160,6 +160,12 @@ fn byte_at(text: &str, line: usize, column: usize) -> usize {
     start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
 }
 
+/// The first line of a parser message, without its own "line N column M" prefix.
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_owned()
+    let line = message.lines().next().unwrap_or(message).trim();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((position, rest)) if position.contains("column") => rest.to_owned(),
+        _ => line.to_owned(),
+    }
 }

@@ -252,7 +252,7 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
             ));
             let description = field_schema
                 .and_then(|f| describe_schema(f))
-                .map(|d| format!(": {d}"))
+                .map(|d| format!(": {}", lower_first(&d)))
                 .unwrap_or_default();
             out.push(
                 Diagnostic::error(&MISSING_FIELD, path.clone(), format!("{what} is missing the field `{field}`"))
@@ -540,8 +540,16 @@ fn first_sentence(text: &str) -> String {
 fn example_help(description: Option<&Value>) -> String {
     description
         .and_then(Value::as_str)
-        .map(|d| format!("this field is: {}", first_sentence(d)))
+        .map(|d| format!("this field is {}", lower_first(&first_sentence(d))))
         .unwrap_or_else(|| "run `vow policy schema` to see what each field takes".to_owned())
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn type_name(t: &str) -> &'static str {

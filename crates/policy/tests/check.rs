@@ -1,0 +1,137 @@
+//! `vow policy check`: what a person sees when a policy file is wrong.
+//! Each case is a small broken policy; the snapshot is the rendered report.
+
+use vow_policy::check;
+
+const MINIMAL: &str = include_str!("fixtures/minimal.yaml");
+
+/// Renders the report for `text`, or panics when it checks cleanly.
+fn errors(name: &str, text: &str) -> String {
+    match check(name, text) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(report) => report.render(false),
+    }
+}
+
+/// The minimal policy with one line replaced.
+fn with(from: &str, to: &str) -> String {
+    assert!(MINIMAL.contains(from), "fixture has no `{from}`");
+    MINIMAL.replacen(from, to, 1)
+}
+
+#[test]
+fn the_minimal_policy_checks() {
+    let checked = check("minimal.yaml", MINIMAL).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    assert_eq!(checked.policy.purposes.len(), 1);
+    assert_eq!(checked.index.purposes["support"], 0);
+}
+
+#[test]
+fn yaml_syntax() {
+    insta::assert_snapshot!(errors("syntax.yaml", &with("  name: Example Ltd", "  name: [Example Ltd")));
+}
+
+#[test]
+fn unknown_field_suggests_the_nearest() {
+    insta::assert_snapshot!(errors("typo.yaml", &with("    basis: contract", "    basis: contract\n    catgories: [user.contact]")));
+}
+
+#[test]
+fn unknown_top_level_section() {
+    insta::assert_snapshot!(errors("section.yaml", &with("notice:", "purpses: []\nnotice:")));
+}
+
+#[test]
+fn missing_field() {
+    insta::assert_snapshot!(errors("missing.yaml", &with("    basis: contract\n", "")));
+}
+
+#[test]
+fn invalid_enum_value() {
+    insta::assert_snapshot!(errors("enum.yaml", &with("  mode: advance", "  mode: in_advance")));
+}
+
+#[test]
+fn invalid_duration() {
+    insta::assert_snapshot!(errors("duration.yaml", &with("7 business days", "7 working days")));
+}
+
+#[test]
+fn invalid_date() {
+    insta::assert_snapshot!(errors("date.yaml", &with("2026-01-05", "5 January 2026")));
+}
+
+#[test]
+fn wrong_type() {
+    insta::assert_snapshot!(errors("type.yaml", &with("    categories: [user.contact]\nretention", "    categories: user.contact\nretention")));
+}
+
+#[test]
+fn duplicate_id_points_at_both() {
+    let text = with(
+        "  - id: user.contact.name\n",
+        "  - id: user.contact.email\n",
+    );
+    insta::assert_snapshot!(errors("duplicate.yaml", &text));
+}
+
+#[test]
+fn unresolved_reference_suggests_the_nearest() {
+    insta::assert_snapshot!(errors("reference.yaml", &with("    categories: [user.contact]\nretention", "    categories: [user.contact.emial]\nretention")));
+}
+
+#[test]
+fn unsupported_version() {
+    insta::assert_snapshot!(errors("version.yaml", &with("vow: 1", "vow: 2")));
+}
+
+#[test]
+fn not_a_policy() {
+    insta::assert_snapshot!(errors("list.yaml", "- just\n- a list\n"));
+}
+
+#[test]
+fn contradictions() {
+    let text = with("    basis: contract", "    basis: consent")
+        .replace("  mode: advance\n  period: 7 business days", "  mode: immediate\n  period: 7 business days");
+    insta::assert_snapshot!(errors("combination.yaml", &text));
+}
+
+/// Structural errors do not hide reference errors: every error at once.
+#[test]
+fn every_error_at_once() {
+    let text = include_str!("check/many-errors.yaml");
+    let report = check("many-errors.yaml", text).expect_err("broken");
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    for code in ["P002", "P003", "P005", "P006", "P007", "P008", "P011"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    insta::assert_snapshot!(report.render(false));
+}
+
+#[test]
+fn json_output_has_file_line_column_code_and_help() {
+    let report = check("typo.yaml", &with("    basis: contract", "    basis: contract\n    catgories: [user.contact]"))
+        .expect_err("broken");
+    insta::assert_json_snapshot!(report.to_json());
+}
+
+/// Every check code is documented, and nothing documented is missing.
+#[test]
+fn every_code_is_documented() {
+    let docs = include_str!("../../../docs/policy-errors.md");
+    for code in vow_policy::check::CODES {
+        let heading = format!("## {} `{}`", code.code, code.name);
+        assert!(docs.contains(&heading), "docs/policy-errors.md lacks `{heading}`");
+    }
+    let documented = docs.lines().filter(|l| l.starts_with("## P")).count();
+    assert_eq!(documented, vow_policy::check::CODES.len(), "docs/policy-errors.md documents a code that does not exist");
+}
+
+/// The schema committed for editors is the one the code generates.
+#[test]
+fn committed_schema_is_current() {
+    let committed = include_str!("../../../schema/policy.schema.json");
+    let current = vow_policy::check::json_schema_text();
+    assert!(committed == current, "schema/policy.schema.json is stale: run `cargo run -p vow-cli -- policy schema -o schema/policy.schema.json`");
+}
