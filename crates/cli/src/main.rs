@@ -16,8 +16,10 @@ use clap::{Parser, Subcommand};
 /// what changed between two versions and when the new one may take effect.
 #[derive(Parser)]
 #[command(name = "vow", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 success; 1 the input has errors (or lint findings at the \
-chosen level); 2 the command could not run (bad flags, unreadable file).\nDocs: docs/cli.md")]
+#[command(
+    after_help = "Exit codes: 0 success; 1 the input has errors (or lint findings at the \
+chosen level); 2 the command could not run (bad flags, unreadable file).\nDocs: docs/cli.md"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -42,7 +42,8 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
         PolicyCommand::Schema { output } => {
             let text = vow_policy::check::json_schema_text();
             match output {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{text}"),
             }
             Ok(ExitCode::from(EXIT_OK))
@@ -51,8 +52,9 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
 }
 
 /// Reads and checks one file. `Err` means the file could not be read.
-pub fn load(path: &Path) -> anyhow::Result<Result<Checked, Report>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+pub fn load(path: &Path) -> anyhow::Result<Result<Checked, Box<Report>>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(vow_policy::check(&path.display().to_string(), &text))
 }
 

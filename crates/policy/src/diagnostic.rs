@@ -93,7 +93,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static CodeInfo, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static CodeInfo,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code: code.code,
             name: code.name,
@@ -240,7 +244,10 @@ impl Report {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -276,7 +283,10 @@ impl Report {
             .with_links(false);
         let mut out = String::new();
         for d in &self.diagnostics {
-            let shown = Shown { file: &self.file, diagnostic: d };
+            let shown = Shown {
+                file: &self.file,
+                diagnostic: d,
+            };
             if handler.render_report(&mut out, &shown).is_err() {
                 out.push_str(&shown.to_string());
             }
@@ -302,7 +312,11 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.diagnostic;
         match d.location {
-            Some(l) => write!(f, "{}:{}:{}: {}", self.file.name, l.line, l.column, d.message),
+            Some(l) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.name, l.line, l.column, d.message
+            ),
             None => write!(f, "{}: {}", self.file.name, d.message),
         }
     }
@@ -312,7 +326,10 @@ impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}::{}", self.diagnostic.code, self.diagnostic.name)))
+        Some(Box::new(format!(
+            "{}::{}",
+            self.diagnostic.code, self.diagnostic.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -334,7 +351,9 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.location.map(|_| &self.file.text as &dyn miette::SourceCode)
+        self.diagnostic
+            .location
+            .map(|_| &self.file.text as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -343,8 +362,9 @@ impl miette::Diagnostic for Shown<'_> {
             LabeledSpan::new_primary_with_span(d.label.clone(), (l.offset, l.length.max(1)))
         });
         let related = d.related.iter().filter_map(|r| {
-            r.location
-                .map(|l| LabeledSpan::new_with_span(Some(r.label.clone()), (l.offset, l.length.max(1))))
+            r.location.map(|l| {
+                LabeledSpan::new_with_span(Some(r.label.clone()), (l.offset, l.length.max(1)))
+            })
         });
         Some(Box::new(primary.into_iter().chain(related)))
     }
@@ -363,7 +383,12 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let word_lower = word.to_ascii_lowercase().replace('-', "_");
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&word_lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word_lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(distance, c)| *distance <= (c.len().max(word.len()) / 3).max(2))
         .min_by_key(|(distance, c)| (*distance, c.len()))
         .map(|(_, c)| c)
@@ -379,6 +404,9 @@ mod tests {
         assert_eq!(nearest("purpses", fields), Some("purposes"));
         assert_eq!(nearest("tracker", fields), Some("trackers"));
         assert_eq!(nearest("colour", fields), None);
-        assert_eq!(nearest("opt-in", ["opt_in", "opt_out", "none"]), Some("opt_in"));
+        assert_eq!(
+            nearest("opt-in", ["opt_in", "opt_out", "none"]),
+            Some("opt_in")
+        );
     }
 }

@@ -97,10 +97,11 @@ impl Duration {
     /// calendar units exactly where both use the same unit.
     pub fn longer_than(&self, other: &Duration) -> bool {
         match (self, other) {
-            (
-                Duration::Span { count: a, unit: ua },
-                Duration::Span { count: b, unit: ub },
-            ) if ua == ub => a > b,
+            (Duration::Span { count: a, unit: ua }, Duration::Span { count: b, unit: ub })
+                if ua == ub =>
+            {
+                a > b
+            }
             _ => self.approx_seconds() > other.approx_seconds(),
         }
     }
@@ -152,7 +153,9 @@ pub fn is_business_day(day: NaiveDate, holidays: &[NaiveDate]) -> bool {
 
 /// Why a duration string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a duration: write `session` or a number and a unit, such as `30 minutes`, `24 hours`, `7 business days`, `12 months` or `2 years`")]
+#[error(
+    "`{input}` is not a duration: write `session` or a number and a unit, such as `30 minutes`, `24 hours`, `7 business days`, `12 months` or `2 years`"
+)]
 pub struct DurationError {
     pub input: String,
 }
@@ -255,7 +258,15 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_duration() {
-        for bad in ["", "soon", "12", "months 12", "-1 days", "3 fortnights", "1.5 hours"] {
+        for bad in [
+            "",
+            "soon",
+            "12",
+            "months 12",
+            "-1 days",
+            "3 fortnights",
+            "1.5 hours",
+        ] {
             assert!(bad.parse::<Duration>().is_err(), "{bad:?} was accepted");
         }
     }
@@ -288,9 +299,15 @@ mod tests {
     #[test]
     fn business_days_skip_weekends() {
         // promise: EDU-15 — 7 business days after Tuesday 1 December 2026 is Thursday 10 December.
-        assert_eq!(d("7 business days").after(date("2026-12-01"), &[]), date("2026-12-10"));
+        assert_eq!(
+            d("7 business days").after(date("2026-12-01"), &[]),
+            date("2026-12-10")
+        );
         // Friday + 1 business day is Monday.
-        assert_eq!(d("1 business day").after(date("2026-12-04"), &[]), date("2026-12-07"));
+        assert_eq!(
+            d("1 business day").after(date("2026-12-04"), &[]),
+            date("2026-12-07")
+        );
         // A holiday is skipped too.
         assert_eq!(
             d("1 business day").after(date("2026-12-24"), &[date("2026-12-25")]),
@@ -300,8 +317,17 @@ mod tests {
 
     #[test]
     fn calendar_arithmetic() {
-        assert_eq!(d("1 month").after(date("2026-01-31"), &[]), date("2026-02-28"));
-        assert_eq!(d("2 years").after(date("2024-02-29"), &[]), date("2026-02-28"));
-        assert_eq!(d("24 hours").after(date("2026-01-01"), &[]), date("2026-01-02"));
+        assert_eq!(
+            d("1 month").after(date("2026-01-31"), &[]),
+            date("2026-02-28")
+        );
+        assert_eq!(
+            d("2 years").after(date("2024-02-29"), &[]),
+            date("2026-02-28")
+        );
+        assert_eq!(
+            d("24 hours").after(date("2026-01-01"), &[]),
+            date("2026-01-02")
+        );
     }
 }

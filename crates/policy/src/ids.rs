@@ -152,7 +152,9 @@ impl CategoryKey {
 
     /// The parent key, if any (`user.contact` for `user.contact.email`).
     pub fn parent(&self) -> Option<CategoryKey> {
-        self.0.rsplit_once('.').map(|(p, _)| CategoryKey(p.to_owned()))
+        self.0
+            .rsplit_once('.')
+            .map(|(p, _)| CategoryKey(p.to_owned()))
     }
 }
 

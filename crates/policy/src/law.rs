@@ -43,7 +43,13 @@ pub fn default_laws(code: &str) -> Vec<Law> {
     } else if in_uk(code) {
         vec![Law::UkGdpr, Law::Pecr]
     } else if is_california(code) {
-        vec![Law::Ccpa, Law::Caloppa, Law::ShineTheLight, Law::Coppa, Law::CanSpam]
+        vec![
+            Law::Ccpa,
+            Law::Caloppa,
+            Law::ShineTheLight,
+            Law::Coppa,
+            Law::CanSpam,
+        ]
     } else if code == "US" || code.starts_with("US-") {
         vec![Law::Coppa, Law::CanSpam]
     } else if code == "CA" || code.starts_with("CA-") {
@@ -85,7 +91,12 @@ pub fn statutory_deadline(law: Law, right: RightKind) -> Option<StatutoryDeadlin
                 "UK GDPR Art. 12(3)"
             },
         }),
-        Law::Ccpa if matches!(right, RightToKnow | Access | Erasure | Rectification | Portability) => {
+        Law::Ccpa
+            if matches!(
+                right,
+                RightToKnow | Access | Erasure | Rectification | Portability
+            ) =>
+        {
             Some(StatutoryDeadline {
                 law,
                 deadline: Duration::span(45, Unit::Days),
@@ -146,7 +157,10 @@ mod tests {
     fn gdpr_gives_one_month_plus_two() {
         let d = statutory_deadline(Law::Gdpr, RightKind::Erasure).expect("GDPR sets a deadline");
         assert_eq!(d.deadline.to_string(), "1 month");
-        assert_eq!(d.extension.map(|e| e.to_string()).as_deref(), Some("2 months"));
+        assert_eq!(
+            d.extension.map(|e| e.to_string()).as_deref(),
+            Some("2 months")
+        );
         assert!(statutory_deadline(Law::Gdpr, RightKind::RightToKnow).is_none());
     }
 }

@@ -20,8 +20,8 @@ pub mod source;
 pub use check::{Checked, check};
 pub use diagnostic::{Diagnostic, Report, Severity, SourceFile};
 pub use duration::Duration;
-pub use index::PolicyIndex;
 pub use ids::{CategoryKey, ElementId, Jurisdiction, Lang, PromiseId, Text};
+pub use index::PolicyIndex;
 pub use model::*;
 
 /// Temporary: parse without located diagnostics (replaced by `load`).

@@ -66,7 +66,10 @@ impl SourceMap {
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect(),
         };
-        let offset = |m: &Marker| m.byte_offset().unwrap_or_else(|| char_to_byte(text, m.index()));
+        let offset = |m: &Marker| {
+            m.byte_offset()
+                .unwrap_or_else(|| char_to_byte(text, m.index()))
+        };
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_done = false;
         let mut parser = Parser::new_from_str(text);
@@ -132,10 +135,16 @@ impl SourceMap {
                     if let Some(frame) = stack.pop() {
                         let (pointer, begin, key) = match frame {
                             Frame::Mapping {
-                                pointer, start, key, ..
+                                pointer,
+                                start,
+                                key,
+                                ..
                             }
                             | Frame::Sequence {
-                                pointer, start, key, ..
+                                pointer,
+                                start,
+                                key,
+                                ..
                             } => (pointer, start, key),
                         };
                         map.nodes.insert(
@@ -227,7 +236,9 @@ pub fn escape(segment: &str) -> String {
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -246,7 +257,10 @@ mod tests {
         let node = map.get("/purposes/0/id").expect("present");
         assert_eq!(text_at(node.value), "ads");
         assert_eq!(text_at(node.key.expect("key")), "id");
-        assert_eq!(text_at(map.get("/purposes/0/categories/1").unwrap().value), "user.device");
+        assert_eq!(
+            text_at(map.get("/purposes/0/categories/1").unwrap().value),
+            "user.device"
+        );
         assert_eq!(text_at(map.get("/notice/mode").unwrap().value), "advance");
         let notice = map.get("/notice").unwrap();
         assert_eq!(text_at(notice.key.unwrap()), "notice");
@@ -256,7 +270,10 @@ mod tests {
     fn line_and_column() {
         let map = SourceMap::build(DOC);
         let node = map.get("/purposes/1/id").unwrap();
-        assert_eq!(map.line_col(DOC, node.value.offset), LineCol { line: 5, column: 9 });
+        assert_eq!(
+            map.line_col(DOC, node.value.offset),
+            LineCol { line: 5, column: 9 }
+        );
     }
 
     #[test]

@@ -28,17 +28,29 @@ fn the_minimal_policy_checks() {
 
 #[test]
 fn yaml_syntax() {
-    insta::assert_snapshot!(errors("syntax.yaml", &with("  name: Example Ltd", "  name: [Example Ltd")));
+    insta::assert_snapshot!(errors(
+        "syntax.yaml",
+        &with("  name: Example Ltd", "  name: [Example Ltd")
+    ));
 }
 
 #[test]
 fn unknown_field_suggests_the_nearest() {
-    insta::assert_snapshot!(errors("typo.yaml", &with("    basis: contract", "    basis: contract\n    catgories: [user.contact]")));
+    insta::assert_snapshot!(errors(
+        "typo.yaml",
+        &with(
+            "    basis: contract",
+            "    basis: contract\n    catgories: [user.contact]"
+        )
+    ));
 }
 
 #[test]
 fn unknown_top_level_section() {
-    insta::assert_snapshot!(errors("section.yaml", &with("notice:", "purpses: []\nnotice:")));
+    insta::assert_snapshot!(errors(
+        "section.yaml",
+        &with("notice:", "purpses: []\nnotice:")
+    ));
 }
 
 #[test]
@@ -48,12 +60,18 @@ fn missing_field() {
 
 #[test]
 fn invalid_enum_value() {
-    insta::assert_snapshot!(errors("enum.yaml", &with("  mode: advance", "  mode: in_advance")));
+    insta::assert_snapshot!(errors(
+        "enum.yaml",
+        &with("  mode: advance", "  mode: in_advance")
+    ));
 }
 
 #[test]
 fn invalid_duration() {
-    insta::assert_snapshot!(errors("duration.yaml", &with("7 business days", "7 working days")));
+    insta::assert_snapshot!(errors(
+        "duration.yaml",
+        &with("7 business days", "7 working days")
+    ));
 }
 
 #[test]
@@ -63,7 +81,13 @@ fn invalid_date() {
 
 #[test]
 fn wrong_type() {
-    insta::assert_snapshot!(errors("type.yaml", &with("    categories: [user.contact]\nretention", "    categories: user.contact\nretention")));
+    insta::assert_snapshot!(errors(
+        "type.yaml",
+        &with(
+            "    categories: [user.contact]\nretention",
+            "    categories: user.contact\nretention"
+        )
+    ));
 }
 
 #[test]
@@ -77,7 +101,13 @@ fn duplicate_id_points_at_both() {
 
 #[test]
 fn unresolved_reference_suggests_the_nearest() {
-    insta::assert_snapshot!(errors("reference.yaml", &with("    categories: [user.contact]\nretention", "    categories: [user.contact.emial]\nretention")));
+    insta::assert_snapshot!(errors(
+        "reference.yaml",
+        &with(
+            "    categories: [user.contact]\nretention",
+            "    categories: [user.contact.emial]\nretention"
+        )
+    ));
 }
 
 #[test]
@@ -92,8 +122,10 @@ fn not_a_policy() {
 
 #[test]
 fn contradictions() {
-    let text = with("    basis: contract", "    basis: consent")
-        .replace("  mode: advance\n  period: 7 business days", "  mode: immediate\n  period: 7 business days");
+    let text = with("    basis: contract", "    basis: consent").replace(
+        "  mode: advance\n  period: 7 business days",
+        "  mode: immediate\n  period: 7 business days",
+    );
     insta::assert_snapshot!(errors("combination.yaml", &text));
 }
 
@@ -111,8 +143,14 @@ fn every_error_at_once() {
 
 #[test]
 fn json_output_has_file_line_column_code_and_help() {
-    let report = check("typo.yaml", &with("    basis: contract", "    basis: contract\n    catgories: [user.contact]"))
-        .expect_err("broken");
+    let report = check(
+        "typo.yaml",
+        &with(
+            "    basis: contract",
+            "    basis: contract\n    catgories: [user.contact]",
+        ),
+    )
+    .expect_err("broken");
     insta::assert_json_snapshot!(report.to_json());
 }
 
@@ -122,10 +160,17 @@ fn every_code_is_documented() {
     let docs = include_str!("../../../docs/policy-errors.md");
     for code in vow_policy::check::CODES {
         let heading = format!("## {} `{}`", code.code, code.name);
-        assert!(docs.contains(&heading), "docs/policy-errors.md lacks `{heading}`");
+        assert!(
+            docs.contains(&heading),
+            "docs/policy-errors.md lacks `{heading}`"
+        );
     }
     let documented = docs.lines().filter(|l| l.starts_with("## P")).count();
-    assert_eq!(documented, vow_policy::check::CODES.len(), "docs/policy-errors.md documents a code that does not exist");
+    assert_eq!(
+        documented,
+        vow_policy::check::CODES.len(),
+        "docs/policy-errors.md documents a code that does not exist"
+    );
 }
 
 /// The schema committed for editors is the one the code generates.
@@ -133,5 +178,8 @@ fn every_code_is_documented() {
 fn committed_schema_is_current() {
     let committed = include_str!("../../../schema/policy.schema.json");
     let current = vow_policy::check::json_schema_text();
-    assert!(committed == current, "schema/policy.schema.json is stale: run `cargo run -p vow-cli -- policy schema -o schema/policy.schema.json`");
+    assert!(
+        committed == current,
+        "schema/policy.schema.json is stale: run `cargo run -p vow-cli -- policy schema -o schema/policy.schema.json`"
+    );
 }

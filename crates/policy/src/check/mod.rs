@@ -60,7 +60,7 @@ pub struct Checked {
 
 /// Parses and validates `text` (named `name` in messages). On failure the
 /// report holds every error found, each located in the text.
-pub fn check(name: &str, text: &str) -> Result<Checked, Report> {
+pub fn check(name: &str, text: &str) -> Result<Checked, Box<Report>> {
     let source = SourceFile::new(name, text);
     match check_source(&source) {
         Ok((policy, index)) => Ok(Checked {
@@ -68,12 +68,13 @@ pub fn check(name: &str, text: &str) -> Result<Checked, Report> {
             index,
             source,
         }),
-        Err(diagnostics) => Err(Report::new(source, diagnostics)),
+        Err(diagnostics) => Err(Box::new(Report::new(source, diagnostics))),
     }
 }
 
 fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagnostic>> {
-    let value: serde_json::Value = serde_saphyr::from_str(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
+    let value: serde_json::Value =
+        serde_saphyr::from_str(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
     if !value.is_object() {
         return Err(vec![
             Diagnostic::error(&NOT_A_POLICY, "", "a policy is a YAML mapping, starting with `vow: 1`")
@@ -100,26 +101,37 @@ fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagno
     if !diagnostics.is_empty() {
         // Get past the structural errors so the checks of meaning can still
         // report theirs: every error at once, not only the first kind.
-        if !schema::apply(&mut value, &outcome.repairs) || !schema::validate(&value).diagnostics.is_empty() {
+        if !schema::apply(&mut value, &outcome.repairs)
+            || !schema::validate(&value).diagnostics.is_empty()
+        {
             return Err(diagnostics);
         }
-        repaired = outcome.repairs.iter().map(|r| r.path().to_owned()).collect();
+        repaired = outcome
+            .repairs
+            .iter()
+            .map(|r| r.path().to_owned())
+            .collect();
     }
     let policy: Policy = match serde_json::from_value(value) {
         Ok(policy) => policy,
         Err(err) if diagnostics.is_empty() => {
             return Err(vec![
-                Diagnostic::error(&WRONG_TYPE, "", format!("the policy does not match the language: {err}"))
-                    .with_help("run `vow policy schema` to see what each field takes"),
+                Diagnostic::error(
+                    &WRONG_TYPE,
+                    "",
+                    format!("the policy does not match the language: {err}"),
+                )
+                .with_help("run `vow policy schema` to see what each field takes"),
             ]);
         }
         Err(_) => return Err(diagnostics),
     };
     let index = PolicyIndex::build(&policy);
     let under_repair = |path: &str| {
-        repaired
-            .iter()
-            .any(|r| path == r || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/')))
+        repaired.iter().any(|r| {
+            path == r
+                || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/'))
+        })
     };
     diagnostics.extend(
         references::validate(&policy, &index)
@@ -136,13 +148,21 @@ fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagno
 fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
     let mut d = Diagnostic::error(&YAML_SYNTAX, "", first_line(&err.to_string()))
         .with_label("here")
-        .with_help("fix the YAML syntax first: indentation with spaces, `key: value`, lists with `- `");
+        .with_help(
+            "fix the YAML syntax first: indentation with spaces, `key: value`, lists with `- `",
+        );
     if let Some(location) = err.location()
         && location.line() > 0
     {
         let span = location.span();
         let offset = span.byte_offset().map_or_else(
-            || byte_at(&source.text, location.line() as usize, location.column() as usize),
+            || {
+                byte_at(
+                    &source.text,
+                    location.line() as usize,
+                    location.column() as usize,
+                )
+            },
             |b| b as usize,
         );
         d.location = Some(source.location_of(crate::source::ByteSpan {
@@ -155,16 +175,27 @@ fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
 
 /// The byte offset of a 1-based line and column.
 fn byte_at(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let line_text = &text[start.min(text.len())..];
-    start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i)
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
 }
 
 /// The first line of a parser message, without its own "line N column M" prefix.
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+    match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
         Some((position, rest)) if position.contains("column") => rest.to_owned(),
         _ => line.to_owned(),
     }

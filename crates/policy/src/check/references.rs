@@ -31,8 +31,7 @@ pub fn validate(policy: &Policy, index: &PolicyIndex) -> Vec<Diagnostic> {
     v.roles();
     v.notice();
     v.signals();
-    v
-        .out
+    v.out
 }
 
 struct Validator<'a> {
@@ -133,8 +132,12 @@ impl<'a> Validator<'a> {
         )
         .with_label("unknown category");
         d = match nearest(key.as_str(), declared) {
-            Some(best) => d.with_help(format!("did you mean `{best}`? otherwise declare `{key}` under `categories:`")),
-            None => d.with_help(format!("declare `{key}` under `categories:` (a key also covers the categories below it)")),
+            Some(best) => d.with_help(format!(
+                "did you mean `{best}`? otherwise declare `{key}` under `categories:`"
+            )),
+            None => d.with_help(format!(
+                "declare `{key}` under `categories:` (a key also covers the categories below it)"
+            )),
         };
         self.out.push(d);
     }
@@ -151,7 +154,12 @@ impl<'a> Validator<'a> {
         if code == "GLOBAL" || self.index.jurisdictions.contains_key(code) {
             return;
         }
-        let declared: Vec<&str> = self.policy.jurisdictions.iter().map(|j| j.id.as_str()).collect();
+        let declared: Vec<&str> = self
+            .policy
+            .jurisdictions
+            .iter()
+            .map(|j| j.id.as_str())
+            .collect();
         let covered = match code {
             "EU" | "EEA" => declared.iter().any(|d| law::in_eu(d)),
             "UK" | "GB" => declared.iter().any(|d| law::in_uk(d)),
@@ -168,7 +176,9 @@ impl<'a> Validator<'a> {
                 Diagnostic::error(
                     &UNRESOLVED_REFERENCE,
                     path,
-                    format!("jurisdiction `{code}` is not among the jurisdictions this policy serves"),
+                    format!(
+                        "jurisdiction `{code}` is not among the jurisdictions this policy serves"
+                    ),
                 )
                 .with_label("not served")
                 .with_help(format!(
@@ -188,16 +198,25 @@ impl<'a> Validator<'a> {
     fn unique_ids(&mut self) {
         let p = self.policy;
         self.unique("categories", p.categories.iter().map(|c| c.id.as_str()));
-        self.unique("jurisdictions", p.jurisdictions.iter().map(|j| j.id.as_str()));
+        self.unique(
+            "jurisdictions",
+            p.jurisdictions.iter().map(|j| j.id.as_str()),
+        );
         self.unique("controllers", p.controllers.iter().map(|c| c.id.as_str()));
         self.unique("subjects", p.subjects.iter().map(|s| s.id.as_str()));
         self.unique("memberships", p.memberships.iter().map(|m| m.id.as_str()));
         self.unique("purposes", p.purposes.iter().map(|x| x.id.as_str()));
-        self.unique("communications", p.communications.iter().map(|c| c.id.as_str()));
+        self.unique(
+            "communications",
+            p.communications.iter().map(|c| c.id.as_str()),
+        );
         self.unique("recipients", p.recipients.iter().map(|r| r.id.as_str()));
         self.unique("trackers", p.trackers.iter().map(|t| t.id.as_str()));
         self.unique("retention", p.retention.iter().map(|r| r.id.as_str()));
-        self.unique("collection_points", p.collection_points.iter().map(|c| c.id.as_str()));
+        self.unique(
+            "collection_points",
+            p.collection_points.iter().map(|c| c.id.as_str()),
+        );
         self.unique("roles", p.roles.iter().map(|r| r.id.as_str()));
         // Two trackers with the same cookie name would make the banner ambiguous.
         let mut names: HashMap<&str, usize> = HashMap::new();
@@ -230,7 +249,9 @@ impl<'a> Validator<'a> {
                     )
                     .with_label("second declaration")
                     .with_related(format!("/{list}/{first}/id"), "first declared here")
-                    .with_help("ids must be unique within a list: rename one, or merge the two entries"),
+                    .with_help(
+                        "ids must be unique within a list: rename one, or merge the two entries",
+                    ),
                 );
             } else {
                 seen.insert(id, i);
@@ -262,16 +283,23 @@ impl<'a> Validator<'a> {
                 }
             }
             for code in purpose.consent.by_jurisdiction.keys() {
-                self.jurisdiction(format!("{at}/consent/by_jurisdiction/{code}"), code.as_str());
+                self.jurisdiction(
+                    format!("{at}/consent/by_jurisdiction/{code}"),
+                    code.as_str(),
+                );
             }
             self.consent_combination(&at, purpose);
             if let Some(k) = purpose.obligations.k_anonymity
                 && k < 2
             {
                 self.out.push(
-                    Diagnostic::error(&OUT_OF_RANGE, format!("{at}/obligations/k_anonymity"), format!("k-anonymity of {k} protects no one"))
-                        .with_label("too small")
-                        .with_help("use k of 2 or more (5 or 10 is usual)"),
+                    Diagnostic::error(
+                        &OUT_OF_RANGE,
+                        format!("{at}/obligations/k_anonymity"),
+                        format!("k-anonymity of {k} protects no one"),
+                    )
+                    .with_label("too small")
+                    .with_help("use k of 2 or more (5 or 10 is usual)"),
                 );
             }
         }
@@ -305,7 +333,11 @@ impl<'a> Validator<'a> {
             }
         }
         let uses_soft = purpose.consent.model == ConsentModel::SoftOptIn
-            || purpose.consent.by_jurisdiction.values().any(|m| *m == ConsentModel::SoftOptIn);
+            || purpose
+                .consent
+                .by_jurisdiction
+                .values()
+                .any(|m| *m == ConsentModel::SoftOptIn);
         if uses_soft && purpose.consent.soft_opt_in.is_none() {
             self.out.push(
                 Diagnostic::error(
@@ -331,18 +363,38 @@ impl<'a> Validator<'a> {
     }
 
     fn audience(&mut self, at: &str, audience: &Audience) {
-        self.references(&format!("{at}/subject_kinds"), &audience.subject_kinds, Target::SubjectKind);
-        self.references(&format!("{at}/exclude_memberships"), &audience.exclude_memberships, Target::Membership);
-        self.references(&format!("{at}/require_memberships"), &audience.require_memberships, Target::Membership);
+        self.references(
+            &format!("{at}/subject_kinds"),
+            &audience.subject_kinds,
+            Target::SubjectKind,
+        );
+        self.references(
+            &format!("{at}/exclude_memberships"),
+            &audience.exclude_memberships,
+            Target::Membership,
+        );
+        self.references(
+            &format!("{at}/require_memberships"),
+            &audience.require_memberships,
+            Target::Membership,
+        );
         self.jurisdictions(&format!("{at}/jurisdictions"), &audience.jurisdictions);
     }
 
     fn memberships(&mut self) {
         for (i, m) in self.policy.memberships.iter().enumerate() {
             let at = format!("/memberships/{i}");
-            self.references(&format!("{at}/deny_purposes"), &m.deny_purposes, Target::Purpose);
+            self.references(
+                &format!("{at}/deny_purposes"),
+                &m.deny_purposes,
+                Target::Purpose,
+            );
             if let Some(only) = &m.communications_only {
-                self.references(&format!("{at}/communications_only"), only, Target::Communication);
+                self.references(
+                    &format!("{at}/communications_only"),
+                    only,
+                    Target::Communication,
+                );
             }
             if let Some(notify) = m.on_end.as_ref().and_then(|e| e.notify.as_ref()) {
                 self.reference(format!("{at}/on_end/notify"), notify, Target::Communication);
@@ -353,7 +405,11 @@ impl<'a> Validator<'a> {
     fn subjects(&mut self) {
         for (i, s) in self.policy.subjects.iter().enumerate() {
             if let Some(guardian) = &s.guardian {
-                self.reference(format!("/subjects/{i}/guardian/kind"), &guardian.kind, Target::SubjectKind);
+                self.reference(
+                    format!("/subjects/{i}/guardian/kind"),
+                    &guardian.kind,
+                    Target::SubjectKind,
+                );
             }
         }
     }
@@ -372,7 +428,11 @@ impl<'a> Validator<'a> {
         for (i, r) in self.policy.recipients.iter().enumerate() {
             let at = format!("/recipients/{i}");
             for (u, usage) in r.uses.iter().enumerate() {
-                self.reference(format!("{at}/uses/{u}/purpose"), &usage.purpose, Target::Purpose);
+                self.reference(
+                    format!("{at}/uses/{u}/purpose"),
+                    &usage.purpose,
+                    Target::Purpose,
+                );
                 self.categories(&format!("{at}/uses/{u}/categories"), &usage.categories);
             }
         }
@@ -410,18 +470,26 @@ impl<'a> Validator<'a> {
             self.jurisdictions(&format!("{at}/jurisdictions"), &r.jurisdictions);
             if r.deadline.approx_seconds() == 0 {
                 self.out.push(
-                    Diagnostic::error(&OUT_OF_RANGE, format!("{at}/deadline"), format!("a deadline of `{}` cannot be met", r.deadline))
-                        .with_label("no time to answer")
-                        .with_help("give the time to answer, such as `30 days` or `1 month`"),
+                    Diagnostic::error(
+                        &OUT_OF_RANGE,
+                        format!("{at}/deadline"),
+                        format!("a deadline of `{}` cannot be met", r.deadline),
+                    )
+                    .with_label("no time to answer")
+                    .with_help("give the time to answer, such as `30 days` or `1 month`"),
                 );
             }
             if let Some(limit) = &r.limit
                 && limit.count == 0
             {
                 self.out.push(
-                    Diagnostic::error(&OUT_OF_RANGE, format!("{at}/limit/count"), "a limit of 0 requests takes the right away")
-                        .with_label("zero")
-                        .with_help("remove `limit`, or allow at least one request"),
+                    Diagnostic::error(
+                        &OUT_OF_RANGE,
+                        format!("{at}/limit/count"),
+                        "a limit of 0 requests takes the right away",
+                    )
+                    .with_label("zero")
+                    .with_help("remove `limit`, or allow at least one request"),
                 );
             }
         }
@@ -442,9 +510,13 @@ impl<'a> Validator<'a> {
             for (o, key) in c.optional.iter().enumerate() {
                 if c.required.contains(key) {
                     self.out.push(
-                        Diagnostic::error(&INVALID_COMBINATION, format!("{at}/optional/{o}"), format!("`{key}` is both required and optional"))
-                            .with_label("also required")
-                            .with_help("keep it in one of `required` and `optional`"),
+                        Diagnostic::error(
+                            &INVALID_COMBINATION,
+                            format!("{at}/optional/{o}"),
+                            format!("`{key}` is both required and optional"),
+                        )
+                        .with_label("also required")
+                        .with_help("keep it in one of `required` and `optional`"),
                     );
                 }
             }
@@ -479,8 +551,12 @@ impl<'a> Validator<'a> {
         }
         if notice.channels.is_empty() {
             self.out.push(
-                Diagnostic::error(&INVALID_COMBINATION, "/notice/channels", "material changes must be announced somewhere")
-                    .with_help("list at least one channel, such as `[site]` or `[site, email]`"),
+                Diagnostic::error(
+                    &INVALID_COMBINATION,
+                    "/notice/channels",
+                    "material changes must be announced somewhere",
+                )
+                .with_help("list at least one channel, such as `[site]` or `[site, email]`"),
             );
         }
     }

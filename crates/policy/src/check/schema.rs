@@ -12,7 +12,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-use super::{INVALID_FORMAT, INVALID_VALUE, MISSING_FIELD, OUT_OF_RANGE, UNKNOWN_FIELD, WRONG_TYPE};
+use super::{
+    INVALID_FORMAT, INVALID_VALUE, MISSING_FIELD, OUT_OF_RANGE, UNKNOWN_FIELD, WRONG_TYPE,
+};
 use crate::diagnostic::{Diagnostic, nearest};
 use crate::model::Policy;
 use crate::source::escape;
@@ -21,9 +23,13 @@ use crate::source::escape;
 pub fn json_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let mut schema = serde_json::to_value(schemars::schema_for!(Policy)).expect("the schema serialises");
+        let mut schema =
+            serde_json::to_value(schemars::schema_for!(Policy)).expect("the schema serialises");
         if let Some(obj) = schema.as_object_mut() {
-            obj.insert("$id".into(), Value::String("https://vow.dev/schema/policy-v1.json".into()));
+            obj.insert(
+                "$id".into(),
+                Value::String("https://vow.dev/schema/policy-v1.json".into()),
+            );
         }
         schema
     })
@@ -154,11 +160,19 @@ fn placeholder(node: &Value) -> Value {
     if let Some(value) = node.get("const") {
         return value.clone();
     }
-    if let Some(first) = node.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+    if let Some(first) = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+    {
         return first.clone();
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(first) = node.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
+        if let Some(first) = node
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|v| v.first())
+        {
             return placeholder(first);
         }
     }
@@ -179,16 +193,25 @@ fn placeholder(node: &Value) -> Value {
         }
     }
     match kind {
-        "string" if node.get("format").and_then(Value::as_str) == Some("date") => Value::String("1970-01-01".into()),
+        "string" if node.get("format").and_then(Value::as_str) == Some("date") => {
+            Value::String("1970-01-01".into())
+        }
         "string" => Value::String("x".into()),
         "integer" | "number" => node.get("minimum").cloned().unwrap_or(Value::from(0)),
         "boolean" => Value::Bool(false),
         "array" => Value::Array(Vec::new()),
         "object" => {
             let mut obj = serde_json::Map::new();
-            let required = node.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+            let required = node
+                .get("required")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for field in required.iter().filter_map(Value::as_str) {
-                let sub = node.get("properties").and_then(|p| p.get(field)).map_or(Value::Null, placeholder);
+                let sub = node
+                    .get("properties")
+                    .and_then(|p| p.get(field))
+                    .map_or(Value::Null, placeholder);
                 obj.insert(field.to_owned(), sub);
             }
             Value::Object(obj)
@@ -214,9 +237,10 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
             | ValidationErrorKind::Minimum { .. }
             | ValidationErrorKind::Maximum { .. }
     ) {
-        outcome
-            .repairs
-            .push(Repair::Set(path.clone(), schema_node.map_or(Value::Null, placeholder)));
+        outcome.repairs.push(Repair::Set(
+            path.clone(),
+            schema_node.map_or(Value::Null, placeholder),
+        ));
     }
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -226,7 +250,9 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             for key in unexpected {
-                outcome.repairs.push(Repair::Remove(format!("{path}/{}", escape(key))));
+                outcome
+                    .repairs
+                    .push(Repair::Remove(format!("{path}/{}", escape(key))));
                 let mut d = Diagnostic::error(
                     &UNKNOWN_FIELD,
                     format!("{path}/{}", escape(key)),
@@ -251,14 +277,18 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 field_schema.map_or(Value::Null, placeholder),
             ));
             let description = field_schema
-                .and_then(|f| describe_schema(f))
+                .and_then(describe_schema)
                 .map(|d| format!(": {}", lower_first(&d)))
                 .unwrap_or_default();
             out.push(
-                Diagnostic::error(&MISSING_FIELD, path.clone(), format!("{what} is missing the field `{field}`"))
-                    .on_key()
-                    .with_label(format!("`{field}` missing"))
-                    .with_help(format!("add `{field}`{description}")),
+                Diagnostic::error(
+                    &MISSING_FIELD,
+                    path.clone(),
+                    format!("{what} is missing the field `{field}`"),
+                )
+                .on_key()
+                .with_label(format!("`{field}` missing"))
+                .with_help(format!("add `{field}`{description}")),
             );
         }
         ValidationErrorKind::Type { kind } => {
@@ -280,7 +310,10 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 .with_help(example_help(schema_node.and_then(|s| s.get("description")))),
             );
         }
-        ValidationErrorKind::Enum { options } | ValidationErrorKind::Constant { expected_value: options } => {
+        ValidationErrorKind::Enum { options }
+        | ValidationErrorKind::Constant {
+            expected_value: options,
+        } => {
             let options: Vec<String> = match options.as_ref() {
                 Value::Array(values) => values.iter().map(scalar_text).collect(),
                 other => vec![scalar_text(other)],
@@ -291,9 +324,13 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 None => format!("allowed: {}", list(&options)),
             };
             out.push(
-                Diagnostic::error(&INVALID_VALUE, path.clone(), format!("`{given}` is not a valid value for {what}"))
-                    .with_label("not allowed here")
-                    .with_help(help),
+                Diagnostic::error(
+                    &INVALID_VALUE,
+                    path.clone(),
+                    format!("`{given}` is not a valid value for {what}"),
+                )
+                .with_label("not allowed here")
+                .with_help(help),
             );
         }
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
@@ -311,9 +348,13 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 _ => described().unwrap_or_else(|| "the documented format".to_owned()),
             };
             out.push(
-                Diagnostic::error(&INVALID_FORMAT, path.clone(), format!("`{}` is not a valid {}", scalar_text(instance), noun(&path)))
-                    .with_label("malformed")
-                    .with_help(format!("expected {}", first_sentence(&expected))),
+                Diagnostic::error(
+                    &INVALID_FORMAT,
+                    path.clone(),
+                    format!("`{}` is not a valid {}", scalar_text(instance), noun(&path)),
+                )
+                .with_label("malformed")
+                .with_help(format!("expected {}", first_sentence(&expected))),
             );
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
@@ -323,8 +364,12 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 "at most"
             };
             out.push(
-                Diagnostic::error(&OUT_OF_RANGE, path.clone(), format!("{what} must be {bound} {limit}, not {instance}"))
-                    .with_label("out of range"),
+                Diagnostic::error(
+                    &OUT_OF_RANGE,
+                    path.clone(),
+                    format!("{what} must be {bound} {limit}, not {instance}"),
+                )
+                .with_label("out of range"),
             );
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
@@ -337,11 +382,20 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                     None => format!("allowed: {}", list(&options)),
                 };
                 out.push(
-                    Diagnostic::error(&INVALID_VALUE, path.clone(), format!("`{given}` is not a valid value for {what}"))
-                        .with_label("not allowed here")
-                        .with_help(help),
+                    Diagnostic::error(
+                        &INVALID_VALUE,
+                        path.clone(),
+                        format!("`{given}` is not a valid value for {what}"),
+                    )
+                    .with_label("not allowed here")
+                    .with_help(help),
                 );
-                outcome.repairs.push(Repair::Set(path, alternatives_node.map_or(Value::Null, |n| placeholder(&serde_json::json!({"oneOf": n})))));
+                outcome.repairs.push(Repair::Set(
+                    path,
+                    alternatives_node.map_or(Value::Null, |n| {
+                        placeholder(&serde_json::json!({"oneOf": n}))
+                    }),
+                ));
                 return;
             }
             match best_alternative(context) {
@@ -351,18 +405,32 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                     }
                 }
                 None => {
-                    outcome.repairs.push(Repair::Set(path.clone(), alternatives_node.map_or(Value::Null, |n| placeholder(&serde_json::json!({"oneOf": n})))));
+                    outcome.repairs.push(Repair::Set(
+                        path.clone(),
+                        alternatives_node.map_or(Value::Null, |n| {
+                            placeholder(&serde_json::json!({"oneOf": n}))
+                        }),
+                    ));
                     let expected = alternatives(schema_at(&keyword));
                     out.push(
-                        Diagnostic::error(&WRONG_TYPE, path.clone(), format!("{what} should be {expected}, not {}", value_kind(instance)))
-                            .with_label(format!("expected {expected}"))
-                            .with_help(example_help(schema_at(&keyword_parent(&keyword)).and_then(|s| s.get("description")))),
+                        Diagnostic::error(
+                            &WRONG_TYPE,
+                            path.clone(),
+                            format!("{what} should be {expected}, not {}", value_kind(instance)),
+                        )
+                        .with_label(format!("expected {expected}"))
+                        .with_help(example_help(
+                            schema_at(&keyword_parent(&keyword)).and_then(|s| s.get("description")),
+                        )),
                     );
                 }
             }
         }
         _ => {
-            outcome.repairs.push(Repair::Set(path.clone(), schema_node.map_or(Value::Null, placeholder)));
+            outcome.repairs.push(Repair::Set(
+                path.clone(),
+                schema_node.map_or(Value::Null, placeholder),
+            ));
             out.push(
                 Diagnostic::error(&WRONG_TYPE, path.clone(), format!("{what}: {error}"))
                     .with_help("run `vow policy schema` to see what each field takes"),
@@ -374,14 +442,28 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
 /// For `anyOf`/`oneOf`: the alternative whose errors say the most — one
 /// that got past the type check, reaching deepest into the value. `None`
 /// when every alternative failed on the type of the value itself.
-fn best_alternative<'a>(context: &'a [Vec<ValidationError<'static>>]) -> Option<&'a Vec<ValidationError<'static>>> {
+fn best_alternative<'a>(
+    context: &'a [Vec<ValidationError<'static>>],
+) -> Option<&'a Vec<ValidationError<'static>>> {
     let score = |errors: &Vec<ValidationError<'static>>| {
-        let depth = errors.iter().map(|e| e.instance_path().as_str().matches('/').count()).max().unwrap_or(0);
-        let typed = errors.iter().all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }));
+        let depth = errors
+            .iter()
+            .map(|e| e.instance_path().as_str().matches('/').count())
+            .max()
+            .unwrap_or(0);
+        let typed = errors
+            .iter()
+            .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }));
         (!typed, depth, usize::MAX - errors.len())
     };
-    let best = context.iter().filter(|e| !e.is_empty()).max_by_key(|e| score(e))?;
-    if best.iter().all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. })) {
+    let best = context
+        .iter()
+        .filter(|e| !e.is_empty())
+        .max_by_key(|e| score(e))?;
+    if best
+        .iter()
+        .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
+    {
         None
     } else {
         Some(best)
@@ -423,7 +505,10 @@ fn alternatives(node: Option<&Value>) -> String {
         .map(|o| {
             let o = resolve(o);
             if let Some(values) = o.get("enum").and_then(Value::as_array) {
-                return format!("one of {}", list(&values.iter().map(scalar_text).collect::<Vec<_>>()));
+                return format!(
+                    "one of {}",
+                    list(&values.iter().map(scalar_text).collect::<Vec<_>>())
+                );
             }
             if let Some(props) = o.get("properties").and_then(Value::as_object)
                 && props.len() == 1
@@ -458,7 +543,9 @@ fn keyword_location(error: &ValidationError<'_>) -> String {
 }
 
 fn keyword_parent(keyword: &str) -> String {
-    keyword.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_owned())
+    keyword
+        .rsplit_once('/')
+        .map_or(String::new(), |(parent, _)| parent.to_owned())
 }
 
 fn percent_decode(text: &str) -> String {
@@ -496,7 +583,10 @@ fn describe_path(path: &str) -> String {
         let seg = segments[i];
         match segments.get(i + 1).and_then(|n| n.parse::<usize>().ok()) {
             Some(n) => {
-                words.push(format!("{}[{n}]", seg.replace("~1", "/").replace("~0", "~")));
+                words.push(format!(
+                    "{}[{n}]",
+                    seg.replace("~1", "/").replace("~0", "~")
+                ));
                 i += 2;
             }
             None => {
@@ -516,8 +606,12 @@ fn noun(path: &str) -> String {
         .unwrap_or("value");
     match last {
         "promises" => "promise id".to_owned(),
-        "categories" | "collects" | "required" | "optional" | "read" | "write" => "category key".to_owned(),
-        "jurisdictions" | "locations" | "required_in" | "to" | "from" | "established_in" => "jurisdiction".to_owned(),
+        "categories" | "collects" | "required" | "optional" | "read" | "write" => {
+            "category key".to_owned()
+        }
+        "jurisdictions" | "locations" | "required_in" | "to" | "from" | "established_in" => {
+            "jurisdiction".to_owned()
+        }
         other => format!("`{other}`"),
     }
 }
@@ -584,7 +678,11 @@ fn scalar_text(value: &Value) -> String {
 }
 
 fn list<S: AsRef<str>>(items: &[S]) -> String {
-    let shown: Vec<String> = items.iter().take(24).map(|s| format!("`{}`", s.as_ref())).collect();
+    let shown: Vec<String> = items
+        .iter()
+        .take(24)
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect();
     let more = items.len().saturating_sub(24);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))
