@@ -16,6 +16,7 @@ pub mod index;
 pub mod law;
 pub mod model;
 pub mod source;
+pub mod taxonomy;
 
 pub use check::{Checked, check};
 pub use diagnostic::{Diagnostic, Report, Severity, SourceFile};
@@ -24,12 +25,3 @@ pub use ids::{CategoryKey, ElementId, Jurisdiction, Lang, PromiseId, Text};
 pub use index::PolicyIndex;
 pub use model::*;
 
-/// Temporary: parse without located diagnostics (replaced by `load`).
-pub fn quick_parse(text: &str) -> Result<Policy, String> {
-    serde_saphyr::from_str::<Policy>(text).map_err(|e| e.to_string())
-}
-
-/// Temporary: the JSON Schema of the language.
-pub fn quick_schema() -> String {
-    serde_json::to_string_pretty(&schemars::schema_for!(Policy)).expect("schema serialises")
-}
