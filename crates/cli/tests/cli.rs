@@ -1,0 +1,89 @@
+//! The `vow` binary end to end: exit codes, `--json`, files in and out.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    workspace().join("crates/policy/tests/fixtures").join(name)
+}
+
+fn vow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vow"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("vow runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_a_valid_policy_exits_0() {
+    let minimal = fixture("minimal.yaml");
+    let out = vow(&["policy", "check", minimal.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("ok"));
+}
+
+#[test]
+fn check_an_invalid_policy_exits_1_with_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    let text = std::fs::read_to_string(fixture("minimal.yaml")).unwrap().replace("basis: contract", "basis: contrat");
+    std::fs::write(&bad, text).unwrap();
+    let out = vow(&["policy", "check", bad.to_str().unwrap()]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("bad.yaml:23:12"), "{err}");
+    assert!(err.contains("did you mean `contract`?"), "{err}");
+
+    let out = vow(&["policy", "check", "--json", bad.to_str().unwrap()]);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let d = &json[0]["diagnostics"][0];
+    assert_eq!(d["code"], "P005");
+    assert_eq!(d["location"]["line"], 23);
+    assert_eq!(d["path"], "/purposes/0/basis");
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let out = vow(&["policy", "check", "no/such/file.yaml"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("cannot read no/such/file.yaml"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let out = vow(&["policy", "check", "--no-such-flag"]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn schema_is_json_and_matches_the_committed_copy() {
+    let out = vow(&["policy", "schema"]);
+    assert_eq!(code(&out), 0);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(schema["title"], "vow privacy policy");
+    let committed = std::fs::read(workspace().join("schema/policy.schema.json")).unwrap();
+    assert_eq!(out.stdout, committed);
+}
+
+#[test]
+fn help_explains() {
+    let out = vow(&["policy", "check", "--help"]);
+    assert_eq!(code(&out), 0);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("every error at once"), "{help}");
+}
