@@ -40,7 +40,9 @@ fn check_a_valid_policy_exits_0() {
 fn check_an_invalid_policy_exits_1_with_located_errors() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.yaml");
-    let text = std::fs::read_to_string(fixture("minimal.yaml")).unwrap().replace("basis: contract", "basis: contrat");
+    let text = std::fs::read_to_string(fixture("minimal.yaml"))
+        .unwrap()
+        .replace("basis: contract", "basis: contrat");
     std::fs::write(&bad, text).unwrap();
     let out = vow(&["policy", "check", bad.to_str().unwrap()]);
     assert_eq!(code(&out), 1);
@@ -61,7 +63,11 @@ fn check_an_invalid_policy_exits_1_with_located_errors() {
 fn a_missing_file_exits_2() {
     let out = vow(&["policy", "check", "no/such/file.yaml"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("cannot read no/such/file.yaml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read no/such/file.yaml"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

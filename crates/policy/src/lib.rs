@@ -24,4 +24,3 @@ pub use duration::Duration;
 pub use ids::{CategoryKey, ElementId, Jurisdiction, Lang, PromiseId, Text};
 pub use index::PolicyIndex;
 pub use model::*;
-
