@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use serde_json::json;
-use vow_policy::{Checked, Report};
+use vow_policy::{Checked, Report, Severity};
 
 use crate::output::{EXIT_FINDINGS, EXIT_OK, color_stderr, print_json};
 
@@ -25,6 +25,24 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Legal and consistency findings, each with the law it comes from.
+    ///
+    /// The policy is checked first; a policy with check errors is not linted.
+    /// Exit code 1 when a finding is at or above --fail-on.
+    Lint {
+        /// The policy file.
+        #[arg(required_unless_present = "explain")]
+        file: Option<PathBuf>,
+        /// Print the findings as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// The lowest severity that makes the command fail.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Explain a lint code (such as L001) and exit.
+        #[arg(long, value_name = "CODE")]
+        explain: Option<String>,
+    },
     /// Print the JSON Schema of the policy language (for editors).
     ///
     /// Point your editor's YAML language server at it, e.g. with a first line
@@ -39,6 +57,19 @@ pub enum PolicyCommand {
 pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
     match command {
         PolicyCommand::Check { files, json } => check(&files, json),
+        PolicyCommand::Lint {
+            file,
+            json,
+            fail_on,
+            explain,
+        } => match explain {
+            Some(code) => explain_lint(&code, json),
+            None => lint(
+                &file.expect("clap requires FILE unless --explain"),
+                json,
+                fail_on,
+            ),
+        },
         PolicyCommand::Schema { output } => {
             let text = vow_policy::check::json_schema_text();
             match output {
@@ -105,4 +136,99 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
         print_json(&results)?;
     }
     Ok(ExitCode::from(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Never => false,
+            FailOn::Error => severity == Severity::Error,
+            FailOn::Warning => matches!(severity, Severity::Error | Severity::Warning),
+            FailOn::Info => true,
+        }
+    }
+}
+
+/// Checks a file for a command that needs a valid policy: prints the check
+/// errors and returns `None` when there are any.
+fn load_valid(path: &Path, json: bool) -> anyhow::Result<Option<Checked>> {
+    match load(path)? {
+        Ok(checked) => Ok(Some(checked)),
+        Err(report) => {
+            if json {
+                print_json(
+                    &json!({ "file": path.display().to_string(), "ok": false, "diagnostics": report.to_json() }),
+                )?;
+            } else {
+                eprint!("{}", report.render(color_stderr()));
+                eprintln!(
+                    "{}: {} error(s); fix them with `vow policy check` first",
+                    path.display(),
+                    report.diagnostics.len()
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn lint(path: &Path, json: bool, fail_on: FailOn) -> anyhow::Result<ExitCode> {
+    let Some(checked) = load_valid(path, json)? else {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    };
+    let findings = vow_policy::lint::lint(&checked.policy);
+    let report = Report::new(checked.source, findings);
+    let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    if json {
+        print_json(&json!({
+            "file": path.display().to_string(),
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+            "infos": report.count(Severity::Info),
+            "findings": report.to_json(),
+        }))?;
+    } else {
+        eprint!("{}", report.render(color_stderr()));
+        eprintln!(
+            "{}: {} error(s), {} warning(s), {} note(s)",
+            path.display(),
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            report.count(Severity::Info)
+        );
+    }
+    Ok(ExitCode::from(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+fn explain_lint(code: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let Some(lint) = vow_policy::lint::explain(code) else {
+        anyhow::bail!("no lint is called `{code}`; see docs/lints.md for the list");
+    };
+    if json {
+        print_json(lint)?;
+    } else {
+        println!(
+            "{} {} ({})
+
+{}
+
+Source: {}
+More: docs/lints.md#{}",
+            lint.code,
+            lint.name,
+            lint.severity,
+            lint.summary,
+            lint.authority,
+            lint.code.to_lowercase()
+        );
+    }
+    Ok(ExitCode::from(EXIT_OK))
 }

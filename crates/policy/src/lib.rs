@@ -14,6 +14,7 @@ pub mod duration;
 pub mod ids;
 pub mod index;
 pub mod law;
+pub mod lint;
 pub mod model;
 pub mod source;
 pub mod taxonomy;
