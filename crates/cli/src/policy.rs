@@ -43,6 +43,23 @@ pub enum PolicyCommand {
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
     },
+    /// Render the human-readable privacy policy and cookie notice.
+    Render {
+        /// The policy file.
+        file: PathBuf,
+        /// Output format: md (Markdown) or html.
+        #[arg(long, short, default_value = "html")]
+        format: String,
+        /// Language: en, fr or uk.
+        #[arg(long, short, default_value = "en")]
+        lang: String,
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Print {"format","lang","text"} as JSON instead of the document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of the policy language (for editors).
     ///
     /// Point your editor's YAML language server at it, e.g. with a first line
@@ -70,6 +87,7 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
                 fail_on,
             ),
         },
+        PolicyCommand::Render { file, format, lang, output, json } => render(&file, &format, &lang, output.as_deref(), json),
         PolicyCommand::Schema { output } => {
             let text = vow_policy::check::json_schema_text();
             match output {
@@ -231,4 +249,35 @@ More: docs/lints.md#{}",
         );
     }
     Ok(ExitCode::from(EXIT_OK))
+}
+
+fn render(path: &Path, format: &str, lang: &str, output: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+    let format: vow_policy::render::Format = format.parse()?;
+    let Some(checked) = load_valid(path, json)? else {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    };
+    let text = vow_policy::render::render(&checked.policy, format, lang)?;
+    match (output, json) {
+        (Some(out), _) => {
+            write_atomically(out, &text)?;
+            if json {
+                print_json(&json!({ "file": path.display().to_string(), "output": out.display().to_string(), "bytes": text.len() }))?;
+            } else {
+                eprintln!("wrote {} ({} bytes)", out.display(), text.len());
+            }
+        }
+        (None, true) => print_json(&json!({ "file": path.display().to_string(), "lang": lang, "text": text }))?,
+        (None, false) => print!("{text}"),
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, so
+/// a reader never sees half a file and a failed write leaves the old one.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("vow"), std::process::id()));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

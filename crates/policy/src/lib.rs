@@ -16,6 +16,7 @@ pub mod index;
 pub mod law;
 pub mod lint;
 pub mod model;
+pub mod render;
 pub mod source;
 pub mod taxonomy;
 
