@@ -60,6 +60,26 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What changed between two versions, what is material, and when the new one may take effect.
+    ///
+    /// Material changes take effect no earlier than the old version's notice
+    /// rule allows after publication (advance notice in business days, or
+    /// immediately).
+    Diff {
+        /// The version in force.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// The date the new version is published (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        published: Option<chrono::NaiveDate>,
+        /// Print the diff as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Exit with code 1 when any change is material.
+        #[arg(long)]
+        fail_on_material: bool,
+    },
     /// Print the JSON Schema of the policy language (for editors).
     ///
     /// Point your editor's YAML language server at it, e.g. with a first line
@@ -87,7 +107,20 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
                 fail_on,
             ),
         },
-        PolicyCommand::Render { file, format, lang, output, json } => render(&file, &format, &lang, output.as_deref(), json),
+        PolicyCommand::Render {
+            file,
+            format,
+            lang,
+            output,
+            json,
+        } => render(&file, &format, &lang, output.as_deref(), json),
+        PolicyCommand::Diff {
+            old,
+            new,
+            published,
+            json,
+            fail_on_material,
+        } => diff(&old, &new, published, json, fail_on_material),
         PolicyCommand::Schema { output } => {
             let text = vow_policy::check::json_schema_text();
             match output {
@@ -251,7 +284,13 @@ More: docs/lints.md#{}",
     Ok(ExitCode::from(EXIT_OK))
 }
 
-fn render(path: &Path, format: &str, lang: &str, output: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+fn render(
+    path: &Path,
+    format: &str,
+    lang: &str,
+    output: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let format: vow_policy::render::Format = format.parse()?;
     let Some(checked) = load_valid(path, json)? else {
         return Ok(ExitCode::from(EXIT_FINDINGS));
@@ -261,12 +300,16 @@ fn render(path: &Path, format: &str, lang: &str, output: Option<&Path>, json: bo
         (Some(out), _) => {
             write_atomically(out, &text)?;
             if json {
-                print_json(&json!({ "file": path.display().to_string(), "output": out.display().to_string(), "bytes": text.len() }))?;
+                print_json(
+                    &json!({ "file": path.display().to_string(), "output": out.display().to_string(), "bytes": text.len() }),
+                )?;
             } else {
                 eprintln!("wrote {} ({} bytes)", out.display(), text.len());
             }
         }
-        (None, true) => print_json(&json!({ "file": path.display().to_string(), "lang": lang, "text": text }))?,
+        (None, true) => {
+            print_json(&json!({ "file": path.display().to_string(), "lang": lang, "text": text }))?
+        }
         (None, false) => print!("{text}"),
     }
     Ok(ExitCode::from(EXIT_OK))
@@ -275,9 +318,124 @@ fn render(path: &Path, format: &str, lang: &str, output: Option<&Path>, json: bo
 /// Writes `text` to `path` through a temporary file in the same folder, so
 /// a reader never sees half a file and a failed write leaves the old one.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("vow"), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("vow"),
+        std::process::id()
+    ));
     std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+fn diff(
+    old_path: &Path,
+    new_path: &Path,
+    published: Option<chrono::NaiveDate>,
+    json: bool,
+    fail_on_material: bool,
+) -> anyhow::Result<ExitCode> {
+    let (Some(old), Some(new)) = (load_valid(old_path, json)?, load_valid(new_path, json)?) else {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    };
+    let published = published.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let diff = vow_policy::diff::diff(&old.policy, &new.policy);
+    let effective = vow_policy::diff::earliest_effective(&old.policy, &diff, published);
+    if json {
+        print_json(&json!({
+            "old": old_path.display().to_string(),
+            "new": new_path.display().to_string(),
+            "material": diff.has_material(),
+            "effective": effective,
+            "changes": diff.changes,
+        }))?;
+    } else {
+        print!("{}", human_diff(&old, &new, &diff, &effective));
+    }
+    let failed = fail_on_material && diff.has_material();
+    Ok(ExitCode::from(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+fn human_diff(
+    old: &Checked,
+    new: &Checked,
+    diff: &vow_policy::diff::PolicyDiff,
+    effective: &vow_policy::diff::EffectiveDate,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} → {}",
+        old.policy.policy.id, old.policy.policy.version, new.policy.policy.version
+    );
+    if diff.is_empty() {
+        let _ = writeln!(out, "no changes");
+    }
+    for c in &diff.changes {
+        let sign = match c.op {
+            vow_policy::diff::Op::Added => '+',
+            vow_policy::diff::Op::Removed => '-',
+            vow_policy::diff::Op::Changed => '~',
+        };
+        let place = c
+            .new_path
+            .as_deref()
+            .and_then(|p| new.source.map.lookup(p))
+            .map(|(_, n)| {
+                format!(
+                    "{}:{}",
+                    new.source.name,
+                    new.source
+                        .map
+                        .line_col(&new.source.text, n.value.offset)
+                        .line
+                )
+            })
+            .or_else(|| {
+                c.old_path
+                    .as_deref()
+                    .and_then(|p| old.source.map.lookup(p))
+                    .map(|(_, n)| {
+                        format!(
+                            "{}:{}",
+                            old.source.name,
+                            old.source
+                                .map
+                                .line_col(&old.source.text, n.value.offset)
+                                .line
+                        )
+                    })
+            })
+            .unwrap_or_default();
+        let weight = if c.material { "MATERIAL" } else { "minor" };
+        let _ = writeln!(out, "{sign} [{weight} {}] {} ({place})", c.rule, c.reason);
+    }
+    let material = diff.material().count();
+    let _ = writeln!(
+        out,
+        "\n{} change(s), {material} material",
+        diff.changes.len()
+    );
+    let _ = writeln!(
+        out,
+        "earliest effective date: {} — {}",
+        effective.date, effective.rule
+    );
+    if material > 0 && !effective.notice_channels.is_empty() {
+        let channels: Vec<String> = effective
+            .notice_channels
+            .iter()
+            .map(|c| format!("{c:?}").to_lowercase())
+            .collect();
+        let _ = writeln!(out, "announce by: {}", channels.join(", "));
+    }
+    if effective.renew_acceptance {
+        let _ = writeln!(out, "people must accept the new version again");
+    }
+    out
 }

@@ -16,11 +16,18 @@ pub enum Language {
 }
 
 impl Language {
-    pub const ALL: &'static [(&'static str, Language)] = &[("en", Language::En), ("fr", Language::Fr), ("uk", Language::Uk)];
+    pub const ALL: &'static [(&'static str, Language)] = &[
+        ("en", Language::En),
+        ("fr", Language::Fr),
+        ("uk", Language::Uk),
+    ];
 
     pub fn parse(tag: &str) -> Option<Language> {
         let primary = tag.split('-').next().unwrap_or(tag);
-        Self::ALL.iter().find(|(t, _)| *t == primary).map(|(_, l)| *l)
+        Self::ALL
+            .iter()
+            .find(|(t, _)| *t == primary)
+            .map(|(_, l)| *l)
     }
 
     pub fn tag(self) -> &'static str {
@@ -376,7 +383,7 @@ pub static FR: Phrases = Phrases {
     rights: "Vos droits",
     rights_intro: "Vous pouvez exercer les droits suivants. Nous répondons dans le délai indiqué.",
     rights_everywhere: "Où que vous résidiez",
-    rights_in: "Si vous résidez en",
+    rights_in: "Si vous résidez dans l’un des territoires suivants :",
     col_right: "Droit",
     col_deadline: "Délai de réponse",
     col_how: "Comment faire la demande",
@@ -507,7 +514,7 @@ pub static UK: Phrases = Phrases {
     rights: "Ваші права",
     rights_intro: "Ви можете скористатися такими правами. Ми відповідаємо у зазначений строк.",
     rights_everywhere: "Незалежно від місця проживання",
-    rights_in: "Якщо ви проживаєте в",
+    rights_in: "Якщо ви проживаєте на такій території:",
     col_right: "Право",
     col_deadline: "Строк відповіді",
     col_how: "Як звернутися",
@@ -647,11 +654,31 @@ pub fn basis(lang: Language, b: LawfulBasis) -> &'static str {
     use LawfulBasis::*;
     match b {
         Consent => lang.pick("your consent", "votre consentement", "ваша згода"),
-        Contract => lang.pick("performance of a contract with you", "l'exécution d'un contrat avec vous", "виконання договору з вами"),
-        LegalObligation => lang.pick("a legal obligation", "une obligation légale", "юридичний обов'язок"),
-        VitalInterests => lang.pick("vital interests", "la sauvegarde des intérêts vitaux", "життєво важливі інтереси"),
-        PublicTask => lang.pick("a task in the public interest", "une mission d'intérêt public", "завдання в суспільних інтересах"),
-        LegitimateInterests => lang.pick("our legitimate interests", "notre intérêt légitime", "наші законні інтереси"),
+        Contract => lang.pick(
+            "performance of a contract with you",
+            "l'exécution d'un contrat avec vous",
+            "виконання договору з вами",
+        ),
+        LegalObligation => lang.pick(
+            "a legal obligation",
+            "une obligation légale",
+            "юридичний обов'язок",
+        ),
+        VitalInterests => lang.pick(
+            "vital interests",
+            "la sauvegarde des intérêts vitaux",
+            "життєво важливі інтереси",
+        ),
+        PublicTask => lang.pick(
+            "a task in the public interest",
+            "une mission d'intérêt public",
+            "завдання в суспільних інтересах",
+        ),
+        LegitimateInterests => lang.pick(
+            "our legitimate interests",
+            "notre intérêt légitime",
+            "наші законні інтереси",
+        ),
     }
 }
 
@@ -667,16 +694,44 @@ pub fn consent_model(lang: Language, m: ConsentModel) -> &'static str {
 pub fn withdrawal(lang: Language, w: WithdrawalChannel) -> &'static str {
     use WithdrawalChannel::*;
     match w {
-        Banner => lang.pick("the cookie banner settings", "les réglages du bandeau cookies", "налаштування банера cookie"),
-        PrivacyCentre => lang.pick("the privacy centre", "l'espace confidentialité", "центр конфіденційності"),
-        UnsubscribeLink => lang.pick("the unsubscribe link in each message", "le lien de désinscription de chaque message", "посилання для відписки в кожному повідомленні"),
-        AccountSettings => lang.pick("your account settings", "les paramètres de votre compte", "налаштування облікового запису"),
+        Banner => lang.pick(
+            "the cookie banner settings",
+            "les réglages du bandeau cookies",
+            "налаштування банера cookie",
+        ),
+        PrivacyCentre => lang.pick(
+            "the privacy centre",
+            "l'espace confidentialité",
+            "центр конфіденційності",
+        ),
+        UnsubscribeLink => lang.pick(
+            "the unsubscribe link in each message",
+            "le lien de désinscription de chaque message",
+            "посилання для відписки в кожному повідомленні",
+        ),
+        AccountSettings => lang.pick(
+            "your account settings",
+            "les paramètres de votre compte",
+            "налаштування облікового запису",
+        ),
         Email => lang.pick("e-mail", "courriel", "електронна пошта"),
         Post => lang.pick("post", "courrier postal", "пошта"),
         Phone => lang.pick("phone", "téléphone", "телефон"),
-        BrowserSettings => lang.pick("your browser settings", "les réglages de votre navigateur", "налаштування браузера"),
-        DeviceSettings => lang.pick("your device settings", "les réglages de votre appareil", "налаштування пристрою"),
-        ProviderOptOut => lang.pick("the provider's opt-out page", "la page d'opposition du fournisseur", "сторінка відмови постачальника"),
+        BrowserSettings => lang.pick(
+            "your browser settings",
+            "les réglages de votre navigateur",
+            "налаштування браузера",
+        ),
+        DeviceSettings => lang.pick(
+            "your device settings",
+            "les réglages de votre appareil",
+            "налаштування пристрою",
+        ),
+        ProviderOptOut => lang.pick(
+            "the provider's opt-out page",
+            "la page d'opposition du fournisseur",
+            "сторінка відмови постачальника",
+        ),
     }
 }
 
@@ -689,7 +744,11 @@ pub fn channel(lang: Language, c: Channel) -> &'static str {
         Post => lang.pick("post", "courrier", "пошта"),
         InProduct => lang.pick("in the product", "dans le produit", "у продукті"),
         Site => lang.pick("our web site", "notre site", "наш сайт"),
-        Portal => lang.pick("the customer portal", "le portail client", "клієнтський портал"),
+        Portal => lang.pick(
+            "the customer portal",
+            "le portail client",
+            "клієнтський портал",
+        ),
         Push => lang.pick("push notification", "notification push", "push-сповіщення"),
     }
 }
@@ -697,26 +756,66 @@ pub fn channel(lang: Language, c: Channel) -> &'static str {
 pub fn recipient_kind(lang: Language, k: RecipientKind) -> &'static str {
     use RecipientKind::*;
     match k {
-        Processor => lang.pick("Service provider (processor)", "Prestataire (sous-traitant)", "Постачальник послуг (обробник)"),
+        Processor => lang.pick(
+            "Service provider (processor)",
+            "Prestataire (sous-traitant)",
+            "Постачальник послуг (обробник)",
+        ),
         ThirdParty => lang.pick("Third party", "Tiers", "Третя сторона"),
         Affiliate => lang.pick("Affiliate", "Société affiliée", "Афілійована особа"),
         Franchisee => lang.pick("Franchisee", "Franchisé", "Франчайзі"),
         Authority => lang.pick("Public authority", "Autorité publique", "Орган влади"),
-        Buyer => lang.pick("Buyer or successor", "Acquéreur ou successeur", "Покупець або правонаступник"),
-        AdvertisingNetwork => lang.pick("Advertising network", "Régie publicitaire", "Рекламна мережа"),
+        Buyer => lang.pick(
+            "Buyer or successor",
+            "Acquéreur ou successeur",
+            "Покупець або правонаступник",
+        ),
+        AdvertisingNetwork => lang.pick(
+            "Advertising network",
+            "Régie publicitaire",
+            "Рекламна мережа",
+        ),
     }
 }
 
 pub fn mechanism(lang: Language, m: TransferMechanism) -> &'static str {
     use TransferMechanism::*;
     match m {
-        Adequacy => lang.pick("Adequacy decision", "Décision d'adéquation", "Рішення про адекватність"),
-        StandardContractualClauses => lang.pick("Standard contractual clauses", "Clauses contractuelles types", "Стандартні договірні положення"),
-        BindingCorporateRules => lang.pick("Binding corporate rules", "Règles d'entreprise contraignantes", "Обов'язкові корпоративні правила"),
-        DataPrivacyFramework => lang.pick("EU-US Data Privacy Framework", "Cadre de protection des données UE-États-Unis", "Рамкова угода ЄС-США про захист даних"),
-        PrivacyShield => lang.pick("EU-US Privacy Shield", "Bouclier de protection des données UE-États-Unis", "Щит конфіденційності ЄС-США"),
-        Consent => lang.pick("Your explicit consent", "Votre consentement explicite", "Ваша явна згода"),
-        Contract => lang.pick("Necessary for our contract with you", "Nécessaire à notre contrat avec vous", "Необхідно для договору з вами"),
+        Adequacy => lang.pick(
+            "Adequacy decision",
+            "Décision d'adéquation",
+            "Рішення про адекватність",
+        ),
+        StandardContractualClauses => lang.pick(
+            "Standard contractual clauses",
+            "Clauses contractuelles types",
+            "Стандартні договірні положення",
+        ),
+        BindingCorporateRules => lang.pick(
+            "Binding corporate rules",
+            "Règles d'entreprise contraignantes",
+            "Обов'язкові корпоративні правила",
+        ),
+        DataPrivacyFramework => lang.pick(
+            "EU-US Data Privacy Framework",
+            "Cadre de protection des données UE-États-Unis",
+            "Рамкова угода ЄС-США про захист даних",
+        ),
+        PrivacyShield => lang.pick(
+            "EU-US Privacy Shield",
+            "Bouclier de protection des données UE-États-Unis",
+            "Щит конфіденційності ЄС-США",
+        ),
+        Consent => lang.pick(
+            "Your explicit consent",
+            "Votre consentement explicite",
+            "Ваша явна згода",
+        ),
+        Contract => lang.pick(
+            "Necessary for our contract with you",
+            "Nécessaire à notre contrat avec vous",
+            "Необхідно для договору з вами",
+        ),
         Unspecified => lang.pick("Not stated", "Non précisée", "Не зазначено"),
     }
 }
@@ -756,10 +855,22 @@ pub fn source(lang: Language, s: Source) -> &'static str {
     use Source::*;
     match s {
         Subject => lang.pick("you", "vous", "ви"),
-        Guardian => lang.pick("your parent or guardian", "votre parent ou tuteur", "ваші батьки чи опікун"),
-        Automatic => lang.pick("collected automatically", "collecte automatique", "збираються автоматично"),
+        Guardian => lang.pick(
+            "your parent or guardian",
+            "votre parent ou tuteur",
+            "ваші батьки чи опікун",
+        ),
+        Automatic => lang.pick(
+            "collected automatically",
+            "collecte automatique",
+            "збираються автоматично",
+        ),
         ThirdParty => lang.pick("third parties", "des tiers", "треті сторони"),
-        Controller => lang.pick("our franchisees or partners", "nos franchisés ou partenaires", "наші франчайзі чи партнери"),
+        Controller => lang.pick(
+            "our franchisees or partners",
+            "nos franchisés ou partenaires",
+            "наші франчайзі чи партнери",
+        ),
         Inferred => lang.pick("inferred by us", "déduites par nous", "виводяться нами"),
     }
 }
@@ -767,39 +878,115 @@ pub fn source(lang: Language, s: Source) -> &'static str {
 pub fn right(lang: Language, r: RightKind) -> &'static str {
     use RightKind::*;
     match r {
-        Access => lang.pick("Access your data", "Accès à vos données", "Доступ до ваших даних"),
-        Portability => lang.pick("Receive your data in a portable format", "Portabilité de vos données", "Перенесення даних"),
+        Access => lang.pick(
+            "Access your data",
+            "Accès à vos données",
+            "Доступ до ваших даних",
+        ),
+        Portability => lang.pick(
+            "Receive your data in a portable format",
+            "Portabilité de vos données",
+            "Перенесення даних",
+        ),
         Rectification => lang.pick("Correct your data", "Rectification", "Виправлення даних"),
         Erasure => lang.pick("Delete your data", "Effacement", "Видалення даних"),
-        Restriction => lang.pick("Restrict processing", "Limitation du traitement", "Обмеження обробки"),
-        Objection => lang.pick("Object to processing", "Opposition au traitement", "Заперечення проти обробки"),
-        WithdrawConsent => lang.pick("Withdraw consent", "Retrait du consentement", "Відкликання згоди"),
-        RightToKnow => lang.pick("Know what we collect and disclose", "Savoir ce que nous collectons et communiquons", "Знати, що ми збираємо й розкриваємо"),
-        OptOutOfSale => lang.pick("Opt out of sale and sharing", "Opposition à la vente et au partage", "Відмова від продажу та поширення"),
-        ShineTheLight => lang.pick("Disclosures for direct marketing (Shine the Light)", "Communications à des fins de prospection (Shine the Light)", "Розкриття для прямого маркетингу (Shine the Light)"),
-        Complaint => lang.pick("Complain to a supervisory authority", "Réclamation auprès d'une autorité de contrôle", "Скарга до наглядового органу"),
-        NonDiscrimination => lang.pick("Not be discriminated against for using your rights", "Non-discrimination", "Недискримінація за використання прав"),
-        OptOutOfMarketing => lang.pick("Stop marketing messages", "Opposition à la prospection", "Відмова від маркетингових повідомлень"),
+        Restriction => lang.pick(
+            "Restrict processing",
+            "Limitation du traitement",
+            "Обмеження обробки",
+        ),
+        Objection => lang.pick(
+            "Object to processing",
+            "Opposition au traitement",
+            "Заперечення проти обробки",
+        ),
+        WithdrawConsent => lang.pick(
+            "Withdraw consent",
+            "Retrait du consentement",
+            "Відкликання згоди",
+        ),
+        RightToKnow => lang.pick(
+            "Know what we collect and disclose",
+            "Savoir ce que nous collectons et communiquons",
+            "Знати, що ми збираємо й розкриваємо",
+        ),
+        OptOutOfSale => lang.pick(
+            "Opt out of sale and sharing",
+            "Opposition à la vente et au partage",
+            "Відмова від продажу та поширення",
+        ),
+        ShineTheLight => lang.pick(
+            "Disclosures for direct marketing (Shine the Light)",
+            "Communications à des fins de prospection (Shine the Light)",
+            "Розкриття для прямого маркетингу (Shine the Light)",
+        ),
+        Complaint => lang.pick(
+            "Complain to a supervisory authority",
+            "Réclamation auprès d'une autorité de contrôle",
+            "Скарга до наглядового органу",
+        ),
+        NonDiscrimination => lang.pick(
+            "Not be discriminated against for using your rights",
+            "Non-discrimination",
+            "Недискримінація за використання прав",
+        ),
+        OptOutOfMarketing => lang.pick(
+            "Stop marketing messages",
+            "Opposition à la prospection",
+            "Відмова від маркетингових повідомлень",
+        ),
     }
 }
 
 pub fn verification(lang: Language, v: VerificationMethod) -> &'static str {
     use VerificationMethod::*;
     match v {
-        Account => lang.pick("signing in to your account", "la connexion à votre compte", "вхід до облікового запису"),
-        EmailOnFile => lang.pick("a code sent to the e-mail address we have on file", "un code envoyé à l'adresse électronique que nous connaissons", "код на відому нам електронну адресу"),
-        PhoneOnFile => lang.pick("a code sent to the phone number we have on file", "un code envoyé au numéro que nous connaissons", "код на відомий нам номер телефону"),
-        MatchRecords => lang.pick("matching the request with the information we hold", "la correspondance avec les informations que nous détenons", "звірку із даними, які ми маємо"),
-        IdentityDocument => lang.pick("an identity document", "une pièce d'identité", "документ, що посвідчує особу"),
-        SignedDeclaration => lang.pick("a signed declaration", "une déclaration signée", "підписану заяву"),
+        Account => lang.pick(
+            "signing in to your account",
+            "la connexion à votre compte",
+            "вхід до облікового запису",
+        ),
+        EmailOnFile => lang.pick(
+            "a code sent to the e-mail address we have on file",
+            "un code envoyé à l'adresse électronique que nous connaissons",
+            "код на відому нам електронну адресу",
+        ),
+        PhoneOnFile => lang.pick(
+            "a code sent to the phone number we have on file",
+            "un code envoyé au numéro que nous connaissons",
+            "код на відомий нам номер телефону",
+        ),
+        MatchRecords => lang.pick(
+            "matching the request with the information we hold",
+            "la correspondance avec les informations que nous détenons",
+            "звірку із даними, які ми маємо",
+        ),
+        IdentityDocument => lang.pick(
+            "an identity document",
+            "une pièce d'identité",
+            "документ, що посвідчує особу",
+        ),
+        SignedDeclaration => lang.pick(
+            "a signed declaration",
+            "une déclaration signée",
+            "підписану заяву",
+        ),
     }
 }
 
 pub fn intake(lang: Language, c: IntakeChannel) -> &'static str {
     use IntakeChannel::*;
     match c {
-        PrivacyCentre => lang.pick("the privacy centre", "l'espace confidentialité", "центр конфіденційності"),
-        AccountSettings => lang.pick("your account settings", "les paramètres du compte", "налаштування облікового запису"),
+        PrivacyCentre => lang.pick(
+            "the privacy centre",
+            "l'espace confidentialité",
+            "центр конфіденційності",
+        ),
+        AccountSettings => lang.pick(
+            "your account settings",
+            "les paramètres du compte",
+            "налаштування облікового запису",
+        ),
         Email => lang.pick("e-mail", "courriel", "ел. пошта"),
         Post => lang.pick("post", "courrier", "пошта"),
         Phone => lang.pick("phone", "téléphone", "телефон"),
@@ -810,35 +997,107 @@ pub fn intake(lang: Language, c: IntakeChannel) -> &'static str {
 pub fn retention_reason(lang: Language, r: RetentionReason) -> &'static str {
     use RetentionReason::*;
     match r {
-        Security => lang.pick("needed for security", "nécessaire à la sécurité", "потрібно для безпеки"),
-        LegalObligation => lang.pick("the law requires it", "la loi l'exige", "цього вимагає закон"),
-        Dispute => lang.pick("needed to resolve a dispute", "nécessaire au règlement d'un litige", "потрібно для вирішення спору"),
-        FraudPrevention => lang.pick("needed to prevent fraud", "nécessaire à la prévention de la fraude", "потрібно для запобігання шахрайству"),
-        ActiveAccount => lang.pick("your account is still open", "votre compte est encore ouvert", "ваш обліковий запис ще відкритий"),
-        Administrative => lang.pick("needed for administration", "nécessaire à l'administration", "потрібно для адміністрування"),
-        LegalHold => lang.pick("under a legal hold", "en cas de conservation judiciaire", "діє юридичне утримання"),
+        Security => lang.pick(
+            "needed for security",
+            "nécessaire à la sécurité",
+            "потрібно для безпеки",
+        ),
+        LegalObligation => lang.pick(
+            "the law requires it",
+            "la loi l'exige",
+            "цього вимагає закон",
+        ),
+        Dispute => lang.pick(
+            "needed to resolve a dispute",
+            "nécessaire au règlement d'un litige",
+            "потрібно для вирішення спору",
+        ),
+        FraudPrevention => lang.pick(
+            "needed to prevent fraud",
+            "nécessaire à la prévention de la fraude",
+            "потрібно для запобігання шахрайству",
+        ),
+        ActiveAccount => lang.pick(
+            "your account is still open",
+            "votre compte est encore ouvert",
+            "ваш обліковий запис ще відкритий",
+        ),
+        Administrative => lang.pick(
+            "needed for administration",
+            "nécessaire à l'administration",
+            "потрібно для адміністрування",
+        ),
+        LegalHold => lang.pick(
+            "under a legal hold",
+            "en cas de conservation judiciaire",
+            "діє юридичне утримання",
+        ),
     }
 }
 
 pub fn retention_period(lang: Language, p: &RetentionPeriod) -> String {
     match p {
         RetentionPeriod::For(d) => duration(lang, d),
-        RetentionPeriod::UntilSubjectRequest => lang.pick("until you ask us to delete it", "jusqu'à ce que vous demandiez sa suppression", "доки ви не попросите видалити").to_owned(),
-        RetentionPeriod::UntilAccountClosed => lang.pick("until your account is closed", "jusqu'à la clôture de votre compte", "до закриття облікового запису").to_owned(),
-        RetentionPeriod::UntilPurposeFulfilled => lang.pick("as long as the purpose requires", "le temps nécessaire à la finalité", "стільки, скільки потрібно для мети").to_owned(),
-        RetentionPeriod::NotStored => lang.pick("not stored", "non conservées", "не зберігаються").to_owned(),
+        RetentionPeriod::UntilSubjectRequest => lang
+            .pick(
+                "until you ask us to delete it",
+                "jusqu'à ce que vous demandiez sa suppression",
+                "доки ви не попросите видалити",
+            )
+            .to_owned(),
+        RetentionPeriod::UntilAccountClosed => lang
+            .pick(
+                "until your account is closed",
+                "jusqu'à la clôture de votre compte",
+                "до закриття облікового запису",
+            )
+            .to_owned(),
+        RetentionPeriod::UntilPurposeFulfilled => lang
+            .pick(
+                "as long as the purpose requires",
+                "le temps nécessaire à la finalité",
+                "стільки, скільки потрібно для мети",
+            )
+            .to_owned(),
+        RetentionPeriod::NotStored => lang
+            .pick("not stored", "non conservées", "не зберігаються")
+            .to_owned(),
     }
 }
 
 pub fn breach_step(lang: Language, s: BreachStep) -> &'static str {
     use BreachStep::*;
     match s {
-        SecureSystems => lang.pick("secure our systems", "sécuriser nos systèmes", "убезпечимо наші системи"),
-        Assess => lang.pick("assess the risk to you", "évaluer le risque pour vous", "оцінимо ризик для вас"),
-        NotifyAuthority => lang.pick("notify the supervisory authority", "notifier l'autorité de contrôle", "повідомимо наглядовий орган"),
-        NotifySubjects => lang.pick("contact the people affected", "contacter les personnes concernées", "зв'яжемося з постраждалими"),
-        ResetPasswords => lang.pick("reset passwords where needed", "réinitialiser les mots de passe si nécessaire", "скинемо паролі за потреби"),
-        Document => lang.pick("document the breach", "documenter la violation", "задокументуємо порушення"),
+        SecureSystems => lang.pick(
+            "secure our systems",
+            "sécuriser nos systèmes",
+            "убезпечимо наші системи",
+        ),
+        Assess => lang.pick(
+            "assess the risk to you",
+            "évaluer le risque pour vous",
+            "оцінимо ризик для вас",
+        ),
+        NotifyAuthority => lang.pick(
+            "notify the supervisory authority",
+            "notifier l'autorité de contrôle",
+            "повідомимо наглядовий орган",
+        ),
+        NotifySubjects => lang.pick(
+            "contact the people affected",
+            "contacter les personnes concernées",
+            "зв'яжемося з постраждалими",
+        ),
+        ResetPasswords => lang.pick(
+            "reset passwords where needed",
+            "réinitialiser les mots de passe si nécessaire",
+            "скинемо паролі за потреби",
+        ),
+        Document => lang.pick(
+            "document the breach",
+            "documenter la violation",
+            "задокументуємо порушення",
+        ),
     }
 }
 
@@ -846,7 +1105,11 @@ pub fn controller_role(lang: Language, r: ControllerRole) -> &'static str {
     use ControllerRole::*;
     match r {
         Controller => lang.pick("Controller", "Responsable du traitement", "Контролер"),
-        JointController => lang.pick("Joint controller", "Responsable conjoint", "Спільний контролер"),
+        JointController => lang.pick(
+            "Joint controller",
+            "Responsable conjoint",
+            "Спільний контролер",
+        ),
         Franchisor => lang.pick("Franchisor", "Franchiseur", "Франчайзер"),
         Franchisee => lang.pick("Franchisee", "Franchisé", "Франчайзі"),
     }
@@ -854,9 +1117,17 @@ pub fn controller_role(lang: Language, r: ControllerRole) -> &'static str {
 
 pub fn sale_yes_no(lang: Language, sells: bool) -> &'static str {
     if sells {
-        lang.pick("We sell personal information.", "Nous vendons des données personnelles.", "Ми продаємо персональні дані.")
+        lang.pick(
+            "We sell personal information.",
+            "Nous vendons des données personnelles.",
+            "Ми продаємо персональні дані.",
+        )
     } else {
-        lang.pick("We do not sell personal information.", "Nous ne vendons pas de données personnelles.", "Ми не продаємо персональні дані.")
+        lang.pick(
+            "We do not sell personal information.",
+            "Nous ne vendons pas de données personnelles.",
+            "Ми не продаємо персональні дані.",
+        )
     }
 }
 

@@ -51,7 +51,8 @@ const HTML: &str = include_str!("templates/policy.html.j2");
 
 /// Renders `policy` in `format` and language `lang` (`en`, `fr`, `uk`).
 pub fn render(policy: &Policy, format: Format, lang: &str) -> Result<String, RenderError> {
-    let language = Language::parse(lang).ok_or_else(|| RenderError::UnknownLanguage(lang.to_owned()))?;
+    let language =
+        Language::parse(lang).ok_or_else(|| RenderError::UnknownLanguage(lang.to_owned()))?;
     let document = view::build(policy, language);
     let (name, source) = match format {
         Format::Markdown => ("policy.md", MARKDOWN),
@@ -67,9 +68,14 @@ pub fn render(policy: &Policy, format: Format, lang: &str) -> Result<String, Ren
     );
     env.add_filter("md", markdown_text);
     env.add_filter("md_cell", markdown_cell);
-    env.add_template(name, source).map_err(|e| RenderError::Template(name, e))?;
-    let template = env.get_template(name).map_err(|e| RenderError::Template(name, e))?;
-    let mut out = template.render(context! { doc => minijinja::Value::from(minijinja::value::Serde(&document)) }).map_err(|e| RenderError::Template(name, e))?;
+    env.add_template(name, source)
+        .map_err(|e| RenderError::Template(name, e))?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| RenderError::Template(name, e))?;
+    let mut out = template
+        .render(context! { doc => minijinja::Value::from(minijinja::value::Serde(&document)) })
+        .map_err(|e| RenderError::Template(name, e))?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -80,7 +86,10 @@ pub fn render(policy: &Policy, format: Format, lang: &str) -> Result<String, Ren
 fn markdown_text(text: String) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -100,12 +109,17 @@ mod tests {
     const MINIMAL: &str = include_str!("../../tests/fixtures/minimal.yaml");
 
     fn policy(text: &str) -> Policy {
-        crate::check("minimal.yaml", text).unwrap_or_else(|r| panic!("{}", r.render(false))).policy
+        crate::check("minimal.yaml", text)
+            .unwrap_or_else(|r| panic!("{}", r.render(false)))
+            .policy
     }
 
     #[test]
     fn escapes_html() {
-        let p = policy(&MINIMAL.replace("name: Answering your questions", "name: \"<script>alert(1)</script>\""));
+        let p = policy(&MINIMAL.replace(
+            "name: Answering your questions",
+            "name: \"<script>alert(1)</script>\"",
+        ));
         let html = render(&p, Format::Html, "en").expect("renders");
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("&lt;script&gt;alert(1)"));
@@ -121,7 +135,10 @@ mod tests {
     fn unknown_language_and_format() {
         let p = policy(MINIMAL);
         let err = render(&p, Format::Html, "de").expect_err("no German");
-        assert_eq!(err.to_string(), "`de` is not a language vow renders: use one of en, fr, uk");
+        assert_eq!(
+            err.to_string(),
+            "`de` is not a language vow renders: use one of en, fr, uk"
+        );
         assert!("pdf".parse::<Format>().is_err());
         assert_eq!("md".parse::<Format>().ok(), Some(Format::Markdown));
     }

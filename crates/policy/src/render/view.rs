@@ -30,12 +30,24 @@ pub struct Section {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
-    Heading { text: String },
-    List { items: Vec<String> },
+    Paragraph {
+        text: String,
+    },
+    Heading {
+        text: String,
+    },
+    List {
+        items: Vec<String>,
+    },
     /// Term and description pairs.
-    Facts { items: Vec<(String, String)> },
-    Table { caption: Option<String>, headers: Vec<String>, rows: Vec<Vec<String>> },
+    Facts {
+        items: Vec<(String, String)>,
+    },
+    Table {
+        caption: Option<String>,
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 fn p(text: impl Into<String>) -> Block {
@@ -54,7 +66,9 @@ impl Ctx<'_> {
     }
 
     fn opt(&self, text: &Option<Text>) -> Option<String> {
-        text.as_ref().map(|t| self.text(t)).filter(|s| !s.is_empty())
+        text.as_ref()
+            .map(|t| self.text(t))
+            .filter(|s| !s.is_empty())
     }
 
     fn category_name(&self, key: &CategoryKey) -> String {
@@ -67,7 +81,10 @@ impl Ctx<'_> {
     }
 
     fn categories(&self, keys: &[CategoryKey]) -> String {
-        keys.iter().map(|k| self.category_name(k)).collect::<Vec<_>>().join(", ")
+        keys.iter()
+            .map(|k| self.category_name(k))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn purpose_name(&self, id: &str) -> String {
@@ -87,8 +104,16 @@ impl Ctx<'_> {
 /// A readable name for a jurisdiction code.
 pub fn jurisdiction_name(lang: Language, code: &str) -> String {
     let name = match code {
-        "EU" => lang.pick("the European Union", "l'Union européenne", "Європейський Союз"),
-        "EEA" => lang.pick("the European Economic Area", "l'Espace économique européen", "Європейська економічна зона"),
+        "EU" => lang.pick(
+            "the European Union",
+            "l'Union européenne",
+            "Європейський Союз",
+        ),
+        "EEA" => lang.pick(
+            "the European Economic Area",
+            "l'Espace économique européen",
+            "Європейська економічна зона",
+        ),
         "GB" | "UK" => lang.pick("the United Kingdom", "le Royaume-Uni", "Велика Британія"),
         "US" => lang.pick("the United States", "les États-Unis", "США"),
         "US-CA" => lang.pick("California", "la Californie", "Каліфорнія"),
@@ -108,7 +133,11 @@ pub fn jurisdiction_name(lang: Language, code: &str) -> String {
 }
 
 fn jurisdictions(lang: Language, codes: &[Jurisdiction]) -> String {
-    codes.iter().map(|j| jurisdiction_name(lang, j.as_str())).collect::<Vec<_>>().join(", ")
+    codes
+        .iter()
+        .map(|j| jurisdiction_name(lang, j.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The heading for a taxonomy group such as `user.contact`.
@@ -117,35 +146,98 @@ fn group_name(lang: Language, key: &str) -> String {
     let name = match segment {
         "contact" => lang.pick("Contact details", "Coordonnées", "Контактні дані"),
         "name" => lang.pick("Names", "Noms", "Імена"),
-        "financial" | "payment" => lang.pick("Financial and payment information", "Informations financières et de paiement", "Фінансова та платіжна інформація"),
-        "device" => lang.pick("Device and connection information", "Informations sur l'appareil et la connexion", "Дані про пристрій і з'єднання"),
-        "behavior" => lang.pick("Activity and usage", "Activité et utilisation", "Активність і використання"),
-        "content" => lang.pick("Content you provide", "Contenus que vous fournissez", "Надані вами матеріали"),
-        "account" => lang.pick("Account information", "Informations de compte", "Дані облікового запису"),
+        "financial" | "payment" => lang.pick(
+            "Financial and payment information",
+            "Informations financières et de paiement",
+            "Фінансова та платіжна інформація",
+        ),
+        "device" => lang.pick(
+            "Device and connection information",
+            "Informations sur l'appareil et la connexion",
+            "Дані про пристрій і з'єднання",
+        ),
+        "behavior" => lang.pick(
+            "Activity and usage",
+            "Activité et utilisation",
+            "Активність і використання",
+        ),
+        "content" => lang.pick(
+            "Content you provide",
+            "Contenus que vous fournissez",
+            "Надані вами матеріали",
+        ),
+        "account" => lang.pick(
+            "Account information",
+            "Informations de compte",
+            "Дані облікового запису",
+        ),
         "authorization" => lang.pick("Credentials", "Identifiants", "Облікові дані"),
         "location" => lang.pick("Location", "Localisation", "Місцезнаходження"),
-        "demographic" => lang.pick("Demographic information", "Informations démographiques", "Демографічні дані"),
-        "childrens" => lang.pick("Information about children", "Informations sur les enfants", "Дані про дітей"),
-        "workplace" | "job_title" => lang.pick("Professional information", "Informations professionnelles", "Професійні дані"),
-        "health_and_medical" | "biometric" => lang.pick("Health and biometric data", "Données de santé et biométriques", "Дані про здоров'я та біометричні дані"),
-        "privacy_preferences" => lang.pick("Your privacy choices", "Vos choix de confidentialité", "Ваші налаштування конфіденційності"),
-        "social" => lang.pick("Social network information", "Informations des réseaux sociaux", "Дані із соцмереж"),
+        "demographic" => lang.pick(
+            "Demographic information",
+            "Informations démographiques",
+            "Демографічні дані",
+        ),
+        "childrens" => lang.pick(
+            "Information about children",
+            "Informations sur les enfants",
+            "Дані про дітей",
+        ),
+        "workplace" | "job_title" => lang.pick(
+            "Professional information",
+            "Informations professionnelles",
+            "Професійні дані",
+        ),
+        "health_and_medical" | "biometric" => lang.pick(
+            "Health and biometric data",
+            "Données de santé et biométriques",
+            "Дані про здоров'я та біометричні дані",
+        ),
+        "privacy_preferences" => lang.pick(
+            "Your privacy choices",
+            "Vos choix de confidentialité",
+            "Ваші налаштування конфіденційності",
+        ),
+        "social" => lang.pick(
+            "Social network information",
+            "Informations des réseaux sociaux",
+            "Дані із соцмереж",
+        ),
         "unique_id" => lang.pick("Identifiers", "Identifiants", "Ідентифікатори"),
-        "telemetry" | "sensor" => lang.pick("Technical telemetry", "Télémétrie technique", "Технічна телеметрія"),
-        _ => lang.pick("Other information", "Autres informations", "Інша інформація"),
+        "telemetry" | "sensor" => lang.pick(
+            "Technical telemetry",
+            "Télémétrie technique",
+            "Технічна телеметрія",
+        ),
+        _ => lang.pick(
+            "Other information",
+            "Autres informations",
+            "Інша інформація",
+        ),
     };
     name.to_owned()
 }
 
+/// Builds one section: its title and blocks (none: the section is left out).
+type SectionBuilder = fn(&Ctx) -> (String, Vec<Block>);
+
 pub fn build(policy: &Policy, lang: Language) -> Document {
-    let cx = Ctx { policy, lang, t: lang.phrases() };
+    let cx = Ctx {
+        policy,
+        lang,
+        t: lang.phrases(),
+    };
     let t = cx.t;
-    let mut meta = vec![format!("{}: {}", t.effective, date(lang, policy.policy.effective))];
+    let mut meta = vec![format!(
+        "{}: {}",
+        t.effective,
+        date(lang, policy.policy.effective)
+    )];
     if let Some(updated) = policy.policy.last_updated {
         meta.push(format!("{}: {}", t.last_updated, date(lang, updated)));
     }
     meta.push(format!("{}: {}", t.version, policy.policy.version));
-    let builders: [(&str, fn(&Ctx) -> (String, Vec<Block>)); 17] = [
+    let builders: [(&str, SectionBuilder); 17] = [
         ("who-we-are", who_we_are),
         ("scope", scope),
         ("information-we-collect", collect),
@@ -179,7 +271,11 @@ pub fn build(policy: &Policy, lang: Language) -> Document {
     Document {
         lang: lang.tag(),
         title: cx.text(&policy.policy.title),
-        organisation: policy.organisation.legal_name.clone().unwrap_or_else(|| policy.organisation.name.clone()),
+        organisation: policy
+            .organisation
+            .legal_name
+            .clone()
+            .unwrap_or_else(|| policy.organisation.name.clone()),
         meta,
         contents_heading: t.contents,
         sections,
@@ -188,13 +284,61 @@ pub fn build(policy: &Policy, lang: Language) -> Document {
 
 fn date(lang: Language, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let months_en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    let months_fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-    let months_uk = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"];
+    let months_en = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let months_fr = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let months_uk = [
+        "січня",
+        "лютого",
+        "березня",
+        "квітня",
+        "травня",
+        "червня",
+        "липня",
+        "серпня",
+        "вересня",
+        "жовтня",
+        "листопада",
+        "грудня",
+    ];
     let m = d.month0() as usize;
     match lang {
         Language::En => format!("{} {} {}", d.day(), months_en[m], d.year()),
-        Language::Fr => format!("{} {} {}", if d.day() == 1 { "1er".to_owned() } else { d.day().to_string() }, months_fr[m], d.year()),
+        Language::Fr => format!(
+            "{} {} {}",
+            if d.day() == 1 {
+                "1er".to_owned()
+            } else {
+                d.day().to_string()
+            },
+            months_fr[m],
+            d.year()
+        ),
         Language::Uk => format!("{} {} {} р.", d.day(), months_uk[m], d.year()),
     }
 }
@@ -223,7 +367,10 @@ fn contact_lines(cx: &Ctx, c: &Contact) -> Vec<String> {
 fn who_we_are(cx: &Ctx) -> (String, Vec<Block>) {
     let (t, o) = (cx.t, &cx.policy.organisation);
     let mut blocks = Vec::new();
-    let name = o.legal_name.as_ref().map_or_else(|| o.name.clone(), |legal| format!("{} ({legal})", o.name));
+    let name = o
+        .legal_name
+        .as_ref()
+        .map_or_else(|| o.name.clone(), |legal| format!("{} ({legal})", o.name));
     blocks.push(p(format!("{name} {}", t.controller_intro)));
     if let Some(d) = cx.opt(&o.description) {
         blocks.push(p(d));
@@ -249,7 +396,8 @@ fn who_we_are(cx: &Ctx) -> (String, Vec<Block>) {
                 .controllers
                 .iter()
                 .map(|c| {
-                    let mut line = format!("{} — {}", c.name, i18n::controller_role(cx.lang, c.role));
+                    let mut line =
+                        format!("{} — {}", c.name, i18n::controller_role(cx.lang, c.role));
                     if c.independently_owned {
                         line.push_str(&format!(" ({})", t.independently_owned));
                     }
@@ -312,7 +460,12 @@ fn collect(cx: &Ctx) -> (String, Vec<Block>) {
         if let Some(d) = cx.opt(&c.description) {
             name.push_str(&format!(" — {d}"));
         }
-        let sources = c.sources.iter().map(|s| i18n::source(cx.lang, *s)).collect::<Vec<_>>().join(", ");
+        let sources = c
+            .sources
+            .iter()
+            .map(|s| i18n::source(cx.lang, *s))
+            .collect::<Vec<_>>()
+            .join(", ");
         let row = vec![name, sources, notes.join("; ")];
         match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, rows)) => rows.push(row),
@@ -340,7 +493,13 @@ fn basis_line(cx: &Ctx, basis: &BasisSpec) -> String {
             let mut parts: Vec<String> = map
                 .iter()
                 .filter(|(k, _)| k.as_str() != "default")
-                .map(|(k, b)| format!("{} ({})", i18n::basis(cx.lang, *b), jurisdiction_name(cx.lang, k)))
+                .map(|(k, b)| {
+                    format!(
+                        "{} ({})",
+                        i18n::basis(cx.lang, *b),
+                        jurisdiction_name(cx.lang, k)
+                    )
+                })
                 .collect();
             if let Some(b) = map.get("default") {
                 parts.push(format!("{} ({})", i18n::basis(cx.lang, *b), cx.t.elsewhere));
@@ -357,7 +516,9 @@ fn uses(cx: &Ctx) -> (String, Vec<Block>) {
     }
     let mut blocks = vec![p(t.use_intro)];
     for purpose in &cx.policy.purposes {
-        blocks.push(Block::Heading { text: cx.text(&purpose.name) });
+        blocks.push(Block::Heading {
+            text: cx.text(&purpose.name),
+        });
         if let Some(d) = cx.opt(&purpose.description) {
             blocks.push(p(d));
         }
@@ -366,7 +527,11 @@ fn uses(cx: &Ctx) -> (String, Vec<Block>) {
         if consent.asks_consent() {
             let mut line = i18n::consent_model(cx.lang, consent.model).to_owned();
             for (j, m) in &consent.by_jurisdiction {
-                line.push_str(&format!("; {}: {}", jurisdiction_name(cx.lang, j.as_str()), i18n::consent_model(cx.lang, *m)));
+                line.push_str(&format!(
+                    "; {}: {}",
+                    jurisdiction_name(cx.lang, j.as_str()),
+                    i18n::consent_model(cx.lang, *m)
+                ));
             }
             if let Some(soft) = &consent.soft_opt_in {
                 line.push_str(&format!(". {} ({})", t.soft_opt_in, cx.text(&soft.scope)));
@@ -375,7 +540,11 @@ fn uses(cx: &Ctx) -> (String, Vec<Block>) {
                 line.push_str(&format!(". {}", t.explicit));
             }
             if let Some(lifetime) = &consent.lifetime {
-                line.push_str(&format!(". {} {}", t.consent_lifetime, cx.duration(lifetime)));
+                line.push_str(&format!(
+                    ". {} {}",
+                    t.consent_lifetime,
+                    cx.duration(lifetime)
+                ));
             }
             facts.push((t.consent.to_owned(), line));
         }
@@ -398,7 +567,10 @@ fn uses(cx: &Ctx) -> (String, Vec<Block>) {
             notes.push(t.aggregate_only.to_owned());
         }
         if let Some(ip) = &o.truncate_ip {
-            notes.push(format!("{} (IPv4 /{}, IPv6 /{}).", t.truncate_ip, ip.ipv4_prefix, ip.ipv6_prefix));
+            notes.push(format!(
+                "{} (IPv4 /{}, IPv6 /{}).",
+                t.truncate_ip, ip.ipv4_prefix, ip.ipv6_prefix
+            ));
         }
         if let Some(k) = o.k_anonymity {
             notes.push(t.k_anonymity.replace("{k}", &k.to_string()));
@@ -427,8 +599,16 @@ fn communications(cx: &Ctx) -> (String, Vec<Block>) {
             }
             vec![
                 name,
-                c.channels.iter().map(|ch| i18n::channel(cx.lang, *ch)).collect::<Vec<_>>().join(", "),
-                if c.essential { t.no_essential.to_owned() } else { t.yes.to_owned() },
+                c.channels
+                    .iter()
+                    .map(|ch| i18n::channel(cx.lang, *ch))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if c.essential {
+                    t.no_essential.to_owned()
+                } else {
+                    t.yes.to_owned()
+                },
             ]
         })
         .collect();
@@ -439,7 +619,11 @@ fn communications(cx: &Ctx) -> (String, Vec<Block>) {
         p(t.communications_intro),
         Block::Table {
             caption: None,
-            headers: vec![t.col_message.into(), t.col_channels.into(), t.col_can_opt_out.into()],
+            headers: vec![
+                t.col_message.into(),
+                t.col_channels.into(),
+                t.col_can_opt_out.into(),
+            ],
             rows,
         },
     ];
@@ -460,16 +644,32 @@ fn sharing(cx: &Ctx) -> (String, Vec<Block>) {
             let mut receives = r
                 .uses
                 .iter()
-                .map(|u| format!("{} {} {}", cx.categories(&u.categories), t.for_purpose, cx.purpose_name(u.purpose.as_str())))
+                .map(|u| {
+                    format!(
+                        "{} {} {}",
+                        cx.categories(&u.categories),
+                        t.for_purpose,
+                        cx.purpose_name(u.purpose.as_str())
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
             if let Some(d) = cx.opt(&r.description) {
-                receives = if receives.is_empty() { d } else { format!("{d} {receives}") };
+                receives = if receives.is_empty() {
+                    d
+                } else {
+                    format!("{d} {receives}")
+                };
             }
             if !r.may_retain && !r.may_use_for_own_purposes && r.kind == RecipientKind::Processor {
                 receives.push_str(&format!(" ({})", t.may_not_retain));
             }
-            vec![name, i18n::recipient_kind(cx.lang, r.kind).to_owned(), receives, jurisdictions(cx.lang, &r.locations)]
+            vec![
+                name,
+                i18n::recipient_kind(cx.lang, r.kind).to_owned(),
+                receives,
+                jurisdictions(cx.lang, &r.locations),
+            ]
         })
         .collect();
     if rows.is_empty() {
@@ -479,13 +679,24 @@ fn sharing(cx: &Ctx) -> (String, Vec<Block>) {
         p(t.sharing_intro),
         Block::Table {
             caption: None,
-            headers: vec![t.col_recipient.into(), t.col_kind.into(), t.col_receives.into(), t.col_where.into()],
+            headers: vec![
+                t.col_recipient.into(),
+                t.col_kind.into(),
+                t.col_receives.into(),
+                t.col_where.into(),
+            ],
             rows,
         },
     ];
     if let Some(sale) = &cx.policy.sale {
-        blocks.push(Block::Heading { text: t.sale.to_owned() });
-        blocks.push(p(format!("{} {}", i18n::sale_yes_no(cx.lang, sale.sells), cx.text(&sale.statement))));
+        blocks.push(Block::Heading {
+            text: t.sale.to_owned(),
+        });
+        blocks.push(p(format!(
+            "{} {}",
+            i18n::sale_yes_no(cx.lang, sale.sells),
+            cx.text(&sale.statement)
+        )));
     }
     (t.sharing.to_owned(), blocks)
 }
@@ -502,7 +713,11 @@ fn transfers(cx: &Ctx) -> (String, Vec<Block>) {
                 if let Some(n) = cx.opt(&tr.note) {
                     safeguard.push_str(&format!(" — {n}"));
                 }
-                vec![r.name.clone(), jurisdiction_name(cx.lang, tr.to.as_str()), safeguard]
+                vec![
+                    r.name.clone(),
+                    jurisdiction_name(cx.lang, tr.to.as_str()),
+                    safeguard,
+                ]
             })
         })
         .collect();
@@ -513,7 +728,11 @@ fn transfers(cx: &Ctx) -> (String, Vec<Block>) {
         p(t.transfers_intro),
         Block::Table {
             caption: None,
-            headers: vec![t.col_recipient.into(), t.col_destination.into(), t.col_safeguard.into()],
+            headers: vec![
+                t.col_recipient.into(),
+                t.col_destination.into(),
+                t.col_safeguard.into(),
+            ],
             rows,
         },
     ];
@@ -526,7 +745,13 @@ fn cookies(cx: &Ctx) -> (String, Vec<Block>) {
     if trackers.is_empty() {
         return (t.cookies.to_owned(), Vec::new());
     }
-    let mut blocks = vec![p(t.cookies_intro), p(format!("{} {}", t.cookies_essential_note, t.cookies_choice_note))];
+    let mut blocks = vec![
+        p(t.cookies_intro),
+        p(format!(
+            "{} {}",
+            t.cookies_essential_note, t.cookies_choice_note
+        )),
+    ];
     let mut categories: Vec<TrackerCategory> = trackers.iter().map(|tr| tr.category).collect();
     categories.sort();
     categories.dedup();
@@ -547,7 +772,14 @@ fn cookies(cx: &Ctx) -> (String, Vec<Block>) {
             .collect();
         blocks.push(Block::Table {
             caption: Some(i18n::tracker_category(cx.lang, category).to_owned()),
-            headers: vec![t.col_name.into(), t.col_provider.into(), t.col_party.into(), t.col_purpose.into(), t.col_duration.into(), t.col_type.into()],
+            headers: vec![
+                t.col_name.into(),
+                t.col_provider.into(),
+                t.col_party.into(),
+                t.col_purpose.into(),
+                t.col_duration.into(),
+                t.col_type.into(),
+            ],
             rows,
         });
     }
@@ -600,7 +832,11 @@ fn retention(cx: &Ctx) -> (String, Vec<Block>) {
         p(t.retention_intro),
         Block::Table {
             caption: None,
-            headers: vec![t.col_data.into(), t.col_kept.into(), t.col_exceptions.into()],
+            headers: vec![
+                t.col_data.into(),
+                t.col_kept.into(),
+                t.col_exceptions.into(),
+            ],
             rows,
         },
     ];
@@ -665,7 +901,10 @@ fn rights(cx: &Ctx) -> (String, Vec<Block>) {
                             s.push_str(&format!(": {a}"));
                         }
                         if let Some(subject) = &i.subject_line {
-                            s.push_str(&format!(" ({}: \u{201c}{subject}\u{201d})", t.subject_line));
+                            s.push_str(&format!(
+                                " ({}: \u{201c}{subject}\u{201d})",
+                                t.subject_line
+                            ));
                         }
                         if i.exclusive {
                             s.push_str(&format!(" — {}", t.only_address));
@@ -675,7 +914,12 @@ fn rights(cx: &Ctx) -> (String, Vec<Block>) {
                     .collect::<Vec<_>>()
                     .join("; ");
                 if !r.verification.is_empty() {
-                    let methods = r.verification.iter().map(|v| i18n::verification(cx.lang, *v)).collect::<Vec<_>>().join(", ");
+                    let methods = r
+                        .verification
+                        .iter()
+                        .map(|v| i18n::verification(cx.lang, *v))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let note = format!("{} {methods}.", t.verification);
                     if !notes.contains(&note) {
                         notes.push(note);
@@ -692,7 +936,12 @@ fn rights(cx: &Ctx) -> (String, Vec<Block>) {
                     }
                 }
                 for e in &r.exceptions {
-                    notes.push(format!("{} ({}): {}", t.exceptions_kept, i18n::right(cx.lang, r.right), cx.text(e)));
+                    notes.push(format!(
+                        "{} ({}): {}",
+                        t.exceptions_kept,
+                        i18n::right(cx.lang, r.right),
+                        cx.text(e)
+                    ));
                 }
                 vec![name, deadline, how]
             })
@@ -715,7 +964,12 @@ fn children(cx: &Ctx) -> (String, Vec<Block>) {
         return (t.children.to_owned(), Vec::new());
     };
     let age = c.consent_age.to_string();
-    let mut text = if c.admitted { t.children_admitted } else { t.children_not_admitted }.replace("{age}", &age);
+    let mut text = if c.admitted {
+        t.children_admitted
+    } else {
+        t.children_not_admitted
+    }
+    .replace("{age}", &age);
     if c.admitted {
         match &c.parental_consent {
             Some(pc) if pc.verified => text.push_str(&format!(" {}", t.parental_verified)),
@@ -742,7 +996,11 @@ fn signals(cx: &Ctx) -> (String, Vec<Block>) {
     if let Some(gpc) = &s.global_privacy_control {
         facts.push((t.gpc.to_owned(), cx.text(&gpc.statement)));
     }
-    let blocks = if facts.is_empty() { Vec::new() } else { vec![Block::Facts { items: facts }] };
+    let blocks = if facts.is_empty() {
+        Vec::new()
+    } else {
+        vec![Block::Facts { items: facts }]
+    };
     (t.signals.to_owned(), blocks)
 }
 
@@ -770,7 +1028,12 @@ fn legal_requests(cx: &Ctx) -> (String, Vec<Block>) {
         items.push(t.object_improper.to_owned());
     }
     for r in &l.referrals {
-        items.push(format!("{}: {} {}.", cx.text(&r.scope), t.referred_to, cx.text(&r.refer_to)));
+        items.push(format!(
+            "{}: {} {}.",
+            cx.text(&r.scope),
+            t.referred_to,
+            cx.text(&r.refer_to)
+        ));
     }
     if !items.is_empty() {
         blocks.push(Block::List { items });
@@ -798,9 +1061,15 @@ fn security(cx: &Ctx) -> (String, Vec<Block>) {
         blocks.push(Block::List { items });
     }
     if let Some(b) = &cx.policy.breach {
-        blocks.push(Block::Heading { text: t.breach.to_owned() });
+        blocks.push(Block::Heading {
+            text: t.breach.to_owned(),
+        });
         blocks.push(p(t.breach_intro));
-        let mut steps: Vec<String> = b.steps.iter().map(|s| i18n::breach_step(cx.lang, *s).to_owned()).collect();
+        let mut steps: Vec<String> = b
+            .steps
+            .iter()
+            .map(|s| i18n::breach_step(cx.lang, *s).to_owned())
+            .collect();
         if let Some(d) = &b.notify_authority_within {
             steps.push(format!("{} {}", t.notify_authority_within, cx.duration(d)));
         }
@@ -837,11 +1106,18 @@ fn changes(cx: &Ctx) -> (String, Vec<Block>) {
     let t = cx.t;
     let n = &cx.policy.notice;
     let mut text = match (n.mode, &n.period) {
-        (NoticeMode::Advance, Some(period)) => t.changes_advance.replace("{period}", &cx.duration(period)),
+        (NoticeMode::Advance, Some(period)) => {
+            t.changes_advance.replace("{period}", &cx.duration(period))
+        }
         _ => t.changes_immediate.to_owned(),
     };
     if !n.channels.is_empty() {
-        let channels = n.channels.iter().map(|c| i18n::channel(cx.lang, *c)).collect::<Vec<_>>().join(", ");
+        let channels = n
+            .channels
+            .iter()
+            .map(|c| i18n::channel(cx.lang, *c))
+            .collect::<Vec<_>>()
+            .join(", ");
         text.push_str(&format!(" {}: {channels}.", t.changes_channels));
     }
     if n.renew_acceptance {
@@ -857,7 +1133,12 @@ fn changes(cx: &Ctx) -> (String, Vec<Block>) {
 fn contact(cx: &Ctx) -> (String, Vec<Block>) {
     let t = cx.t;
     let o = &cx.policy.organisation;
-    let mut items: Vec<String> = o.contacts.iter().map(|c| contact_lines(cx, c).join(" · ")).filter(|l| !l.is_empty()).collect();
+    let mut items: Vec<String> = o
+        .contacts
+        .iter()
+        .map(|c| contact_lines(cx, c).join(" · "))
+        .filter(|l| !l.is_empty())
+        .collect();
     items.dedup();
     if let Some(dpo) = &o.dpo {
         items.push(format!("{}: {}", t.dpo, contact_lines(cx, dpo).join(" · ")));
@@ -865,5 +1146,8 @@ fn contact(cx: &Ctx) -> (String, Vec<Block>) {
     if items.is_empty() {
         return (t.contact_us.to_owned(), Vec::new());
     }
-    (t.contact_us.to_owned(), vec![p(t.contact_intro), Block::List { items }])
+    (
+        t.contact_us.to_owned(),
+        vec![p(t.contact_intro), Block::List { items }],
+    )
 }
