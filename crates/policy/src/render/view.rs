@@ -16,6 +16,8 @@ pub struct Document {
     /// "Effective: 20 July 2017", "Last updated: ..."
     pub meta: Vec<String>,
     pub contents_heading: &'static str,
+    /// ":" in English and Ukrainian, " :" in French.
+    pub colon: &'static str,
     pub sections: Vec<Section>,
 }
 
@@ -278,6 +280,7 @@ pub fn build(policy: &Policy, lang: Language) -> Document {
             .unwrap_or_else(|| policy.organisation.name.clone()),
         meta,
         contents_heading: t.contents,
+        colon: lang.pick(":", "\u{a0}:", ":"),
         sections,
     }
 }
