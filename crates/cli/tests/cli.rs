@@ -93,3 +93,98 @@ fn help_explains() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("every error at once"), "{help}");
 }
+
+#[test]
+fn lint_reports_the_seed_problems_and_fails_on_errors() {
+    // promise: AGENCY-03 — the agency's Privacy Shield transfer is reported
+    let out = vow(&["policy", "lint", "examples/dev-agency/policy.yaml"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("L007::privacy-shield-transfer"), "{err}");
+    assert!(err.contains("Schrems II"), "{err}");
+
+    let out = vow(&[
+        "policy",
+        "lint",
+        "--json",
+        "--fail-on",
+        "never",
+        "examples/dev-agency/policy.yaml",
+    ]);
+    assert_eq!(code(&out), 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"L007") && codes.contains(&"L004"),
+        "{codes:?}"
+    );
+    assert!(json["findings"][0]["authority"].is_string());
+}
+
+#[test]
+fn lint_explains_a_code() {
+    let out = vow(&["policy", "lint", "--explain", "L002"]);
+    assert_eq!(code(&out), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("13 months"));
+    assert_eq!(code(&vow(&["policy", "lint", "--explain", "L999"])), 2);
+}
+
+#[test]
+fn render_writes_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("policy.html");
+    let out = vow(&[
+        "policy",
+        "render",
+        "examples/iot-platform/policy.yaml",
+        "--format",
+        "html",
+        "--lang",
+        "uk",
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let html = std::fs::read_to_string(&out_file).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("lang=\"uk\""));
+    assert!(html.contains("Файли cookie"));
+    let bad = vow(&[
+        "policy",
+        "render",
+        "examples/iot-platform/policy.yaml",
+        "--lang",
+        "de",
+    ]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("use one of en, fr, uk"));
+}
+
+#[test]
+fn diff_gives_the_effective_date() {
+    // promise: EDU-15 — 7 business days after 1 December 2026 is 10 December 2026
+    let v2 = workspace().join("crates/policy/tests/fixtures/edtech-classroom-v2.yaml");
+    let args = [
+        "policy",
+        "diff",
+        "examples/edtech-classroom/policy.yaml",
+        v2.to_str().unwrap(),
+        "--published",
+        "2026-12-01",
+    ];
+    let out = vow(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("earliest effective date: 2026-12-10"));
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    json_args.push("--fail-on-material");
+    let out = vow(&json_args);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["effective"]["date"], "2026-12-10");
+    assert_eq!(json["material"], true);
+}

@@ -12,6 +12,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod diff;
 pub mod duration;
+pub mod generate;
 pub mod ids;
 pub mod index;
 pub mod law;

@@ -183,3 +183,12 @@ fn committed_schema_is_current() {
         "schema/policy.schema.json is stale: run `cargo run -p vow-cli -- policy schema -o schema/policy.schema.json`"
     );
 }
+
+#[test]
+fn an_unquoted_comma_in_a_flow_mapping() {
+    let text = with(
+        "  - id: user.contact.name\n    name: Name",
+        "  - {id: user.contact.name, name: Name, first and last}",
+    );
+    insta::assert_snapshot!(errors("comma.yaml", &text));
+}

@@ -8,7 +8,10 @@ use vow_policy::check;
 use vow_policy::render::{Format, render};
 
 fn example(name: &str) -> vow_policy::Policy {
-    let path = format!("{}/../../examples/{name}/policy.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../examples/{name}/policy.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("example");
     check(&path, &text).expect("example checks").policy
 }
@@ -26,21 +29,39 @@ fn markdown_in_three_languages() {
 #[test]
 fn html_of_the_franchise_policy() {
     let kids = example("kids-coding-franchise");
-    insta::assert_snapshot!("kids-coding-franchise-en.html", render(&kids, Format::Html, "en").expect("renders"));
+    insta::assert_snapshot!(
+        "kids-coding-franchise-en.html",
+        render(&kids, Format::Html, "en").expect("renders")
+    );
 }
 
 #[test]
 fn every_example_renders_in_every_language_and_format() {
-    for name in ["edtech-classroom", "dev-agency", "kids-coding-franchise", "course-shop", "iot-platform"] {
+    for name in [
+        "edtech-classroom",
+        "dev-agency",
+        "kids-coding-franchise",
+        "course-shop",
+        "iot-platform",
+    ] {
         let policy = example(name);
         for lang in ["en", "fr", "uk"] {
             for format in [Format::Markdown, Format::Html] {
-                let text = render(&policy, format, lang).unwrap_or_else(|e| panic!("{name} {lang}: {e}"));
+                let text =
+                    render(&policy, format, lang).unwrap_or_else(|e| panic!("{name} {lang}: {e}"));
                 assert!(text.len() > 2_000, "{name} {lang} is too short");
                 // Every tracker is named in the cookie notice.
                 for t in &policy.trackers {
-                    let shown = if format == Format::Markdown { t.name.replace('_', "\\_").replace('*', "\\*") } else { t.name.clone() };
-                    assert!(text.contains(&shown), "{name} {lang}: tracker {} missing", t.name);
+                    let shown = if format == Format::Markdown {
+                        t.name.replace('_', "\\_").replace('*', "\\*")
+                    } else {
+                        t.name.clone()
+                    };
+                    assert!(
+                        text.contains(&shown),
+                        "{name} {lang}: tracker {} missing",
+                        t.name
+                    );
                 }
             }
         }
@@ -71,7 +92,12 @@ fn disclosures_the_promises_require_are_rendered() {
 fn html_renders_in_chromium() {
     let chromium = ["chromium", "chromium-browser"]
         .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
         .expect("chromium is not installed: run ./scripts/test, which installs it");
     let dir = tempfile::tempdir().expect("temp dir");
     let page: PathBuf = dir.path().join("policy.html");
@@ -98,8 +124,14 @@ fn html_renders_in_chromium() {
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom.contains("<table class=\"cookies\">"), "no cookie table in the DOM");
-    assert!(dom.contains("<td>svSession</td>") && dom.contains("<td>_ga</td>"), "cookie rows missing");
+    assert!(
+        dom.contains("<table class=\"cookies\">"),
+        "no cookie table in the DOM"
+    );
+    assert!(
+        dom.contains("<td>svSession</td>") && dom.contains("<td>_ga</td>"),
+        "cookie rows missing"
+    );
     assert!(dom.contains("Cookies et technologies similaires"));
     let status = Command::new(chromium)
         .args(base_args(&dir.path().join("p2").display().to_string()))
@@ -108,7 +140,11 @@ fn html_renders_in_chromium() {
         .arg(&url)
         .output()
         .expect("chromium runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
     assert!(size > 10_000, "screenshot is only {size} bytes");
 }

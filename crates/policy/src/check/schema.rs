@@ -262,6 +262,10 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 .with_label("unknown field");
                 d = match nearest(key, allowed.iter().copied()) {
                     Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                    // `{name: a, b, c}`: the commas split a value into fields.
+                    None if key.contains(' ') || key.is_empty() => d.with_help(
+                        "if this is part of the previous value, put that value in quotes: inside `{...}` a comma starts a new field",
+                    ),
                     None => d.with_help(format!("the fields of {what} are: {}", list(&allowed))),
                 };
                 out.push(d);

@@ -13,6 +13,7 @@ mod rules;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::PolicyIndex;
 use crate::model::Policy;
 
 /// One lint: its code, name, severity, what it checks and where the rule comes from.
@@ -30,10 +31,21 @@ pub struct Lint {
 /// The findings of one lint, as it makes them.
 pub struct Findings<'a> {
     lint: &'a Lint,
+    index: &'a PolicyIndex,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl Findings<'_> {
+    /// The purpose with this id, and its position.
+    pub fn purpose<'p>(
+        &self,
+        policy: &'p Policy,
+        id: &str,
+    ) -> Option<(usize, &'p crate::model::Purpose)> {
+        let i = *self.index.purposes.get(id)?;
+        policy.purposes.get(i).map(|p| (i, p))
+    }
+
     /// Reports a finding on the element at `path`.
     pub fn report(
         &mut self,
@@ -160,10 +172,12 @@ lints! {
 
 /// Every finding about `policy`, in a stable order.
 pub fn lint(policy: &Policy) -> Vec<Diagnostic> {
+    let index = PolicyIndex::build(policy);
     let mut out = Vec::new();
     for lint in LINTS {
         let mut findings = Findings {
             lint,
+            index: &index,
             out: &mut out,
         };
         (lint.check)(policy, &mut findings);

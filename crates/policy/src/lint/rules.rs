@@ -28,14 +28,6 @@ fn serves_california(policy: &Policy) -> Option<usize> {
         .position(|j| law::is_california(j.id.as_str()))
 }
 
-fn purpose<'p>(policy: &'p Policy, id: &str) -> Option<(usize, &'p Purpose)> {
-    policy
-        .purposes
-        .iter()
-        .enumerate()
-        .find(|(_, p)| p.id.as_str() == id)
-}
-
 /// Declared categories a reference covers.
 fn covered<'p>(
     policy: &'p Policy,
@@ -78,7 +70,7 @@ pub fn tracker_without_consent(policy: &Policy, f: &mut Findings) {
         if !OPTIONAL_TRACKERS.contains(&t.category) {
             continue;
         }
-        let Some((_, p)) = purpose(policy, t.purpose.as_str()) else {
+        let Some((_, p)) = f.purpose(policy, t.purpose.as_str()) else {
             continue;
         };
         let missing: Vec<&str> = eu
@@ -224,7 +216,7 @@ pub fn category_without_retention(policy: &Policy, f: &mut Findings) {
 pub fn recipient_category_not_allowed(policy: &Policy, f: &mut Findings) {
     for (i, r) in policy.recipients.iter().enumerate() {
         for (u, usage) in r.uses.iter().enumerate() {
-            let Some((_, p)) = purpose(policy, usage.purpose.as_str()) else {
+            let Some((_, p)) = f.purpose(policy, usage.purpose.as_str()) else {
                 continue;
             };
             for (c, key) in usage.categories.iter().enumerate() {
@@ -426,7 +418,7 @@ pub fn sale_contradicts_statement(policy: &Policy, f: &mut Findings) {
     }
     for (i, r) in policy.recipients.iter().enumerate() {
         for (u, usage) in r.uses.iter().enumerate() {
-            if let Some((_, p)) = purpose(policy, usage.purpose.as_str())
+            if let Some((_, p)) = f.purpose(policy, usage.purpose.as_str())
                 && has_tag(p, SALE_TAGS)
             {
                 f.report(
@@ -526,7 +518,7 @@ pub fn marketing_without_unsubscribe(policy: &Policy, f: &mut Findings) {
         {
             continue;
         }
-        let Some((_, p)) = purpose(policy, c.purpose.as_str()) else {
+        let Some((_, p)) = f.purpose(policy, c.purpose.as_str()) else {
             continue;
         };
         if has_tag(p, &[PurposeTag::Marketing, PurposeTag::DirectMarketing])
@@ -547,7 +539,7 @@ pub fn essential_tracker_with_optional_purpose(policy: &Policy, f: &mut Findings
         if t.category != TrackerCategory::Essential {
             continue;
         }
-        if let Some((_, p)) = purpose(policy, t.purpose.as_str())
+        if let Some((_, p)) = f.purpose(policy, t.purpose.as_str())
             && has_tag(
                 p,
                 &[
