@@ -360,6 +360,14 @@ fn diff(
     Ok(ExitCode::from(if failed { EXIT_FINDINGS } else { EXIT_OK }))
 }
 
+/// `file:line` of the node a JSON pointer names.
+fn line_of(checked: &Checked, pointer: Option<&str>) -> Option<String> {
+    let source = &checked.source;
+    let (_, node) = source.map.lookup(pointer?)?;
+    let line = source.map.line_col(&source.text, node.value.offset).line;
+    Some(format!("{}:{line}", source.name))
+}
+
 fn human_diff(
     old: &Checked,
     new: &Checked,
@@ -382,35 +390,8 @@ fn human_diff(
             vow_policy::diff::Op::Removed => '-',
             vow_policy::diff::Op::Changed => '~',
         };
-        let place = c
-            .new_path
-            .as_deref()
-            .and_then(|p| new.source.map.lookup(p))
-            .map(|(_, n)| {
-                format!(
-                    "{}:{}",
-                    new.source.name,
-                    new.source
-                        .map
-                        .line_col(&new.source.text, n.value.offset)
-                        .line
-                )
-            })
-            .or_else(|| {
-                c.old_path
-                    .as_deref()
-                    .and_then(|p| old.source.map.lookup(p))
-                    .map(|(_, n)| {
-                        format!(
-                            "{}:{}",
-                            old.source.name,
-                            old.source
-                                .map
-                                .line_col(&old.source.text, n.value.offset)
-                                .line
-                        )
-                    })
-            })
+        let place = line_of(new, c.new_path.as_deref())
+            .or_else(|| line_of(old, c.old_path.as_deref()))
             .unwrap_or_default();
         let weight = if c.material { "MATERIAL" } else { "minor" };
         let _ = writeln!(out, "{sign} [{weight} {}] {} ({place})", c.rule, c.reason);

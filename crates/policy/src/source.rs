@@ -77,31 +77,20 @@ impl SourceMap {
             let start = offset(&span.start);
             let end = offset(&span.end).max(start);
             match event {
-                Event::Scalar(value, ..) => {
+                Event::Scalar(..) | Event::Alias(_) => {
                     let here = ByteSpan {
                         offset: start,
                         len: end - start,
                     };
-                    // A scalar is either a mapping key or a value.
+                    // A scalar (or an alias) is either a mapping key or a value.
                     if let Some(Frame::Mapping { pending_key, .. }) = stack.last_mut()
                         && pending_key.is_none()
                     {
-                        *pending_key = Some((value.into_owned(), here));
-                        continue;
-                    }
-                    if let Some((pointer, key)) = map.child_pointer(&mut stack, &mut root_done) {
-                        map.nodes.insert(pointer, NodeSpan { key, value: here });
-                    }
-                }
-                Event::Alias(_) => {
-                    let here = ByteSpan {
-                        offset: start,
-                        len: end - start,
-                    };
-                    if let Some(Frame::Mapping { pending_key, .. }) = stack.last_mut()
-                        && pending_key.is_none()
-                    {
-                        *pending_key = Some(("*".to_owned(), here));
+                        let key = match event {
+                            Event::Scalar(value, ..) => value.into_owned(),
+                            _ => "*".to_owned(),
+                        };
+                        *pending_key = Some((key, here));
                         continue;
                     }
                     if let Some((pointer, key)) = map.child_pointer(&mut stack, &mut root_done) {

@@ -322,20 +322,7 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                 Value::Array(values) => values.iter().map(scalar_text).collect(),
                 other => vec![scalar_text(other)],
             };
-            let given = scalar_text(instance);
-            let help = match nearest(&given, options.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`? allowed: {}", list(&options)),
-                None => format!("allowed: {}", list(&options)),
-            };
-            out.push(
-                Diagnostic::error(
-                    &INVALID_VALUE,
-                    path.clone(),
-                    format!("`{given}` is not a valid value for {what}"),
-                )
-                .with_label("not allowed here")
-                .with_help(help),
-            );
+            out.push(invalid_value(&path, &what, instance, &options));
         }
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
             let described = || {
@@ -380,20 +367,7 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
             let alternatives_node = schema_at(&keyword);
             let options = const_options(alternatives_node);
             if instance.is_string() && !options.is_empty() {
-                let given = scalar_text(instance);
-                let help = match nearest(&given, options.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`? allowed: {}", list(&options)),
-                    None => format!("allowed: {}", list(&options)),
-                };
-                out.push(
-                    Diagnostic::error(
-                        &INVALID_VALUE,
-                        path.clone(),
-                        format!("`{given}` is not a valid value for {what}"),
-                    )
-                    .with_label("not allowed here")
-                    .with_help(help),
-                );
+                out.push(invalid_value(&path, &what, instance, &options));
                 outcome.repairs.push(Repair::Set(
                     path,
                     alternatives_node.map_or(Value::Null, |n| {
@@ -441,6 +415,22 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
             );
         }
     }
+}
+
+/// "`opt-in` is not a valid value", with the nearest allowed one.
+fn invalid_value(path: &str, what: &str, instance: &Value, options: &[String]) -> Diagnostic {
+    let given = scalar_text(instance);
+    let help = match nearest(&given, options.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `{best}`? allowed: {}", list(options)),
+        None => format!("allowed: {}", list(options)),
+    };
+    Diagnostic::error(
+        &INVALID_VALUE,
+        path,
+        format!("`{given}` is not a valid value for {what}"),
+    )
+    .with_label("not allowed here")
+    .with_help(help)
 }
 
 /// For `anyOf`/`oneOf`: the alternative whose errors say the most — one
