@@ -192,3 +192,24 @@ fn an_unquoted_comma_in_a_flow_mapping() {
     );
     insta::assert_snapshot!(errors("comma.yaml", &text));
 }
+
+#[test]
+fn a_key_given_twice() {
+    insta::assert_snapshot!(errors(
+        "twice.yaml",
+        &with(
+            "  title: Privacy policy",
+            "  title: Privacy policy\n  title: Our policy"
+        )
+    ));
+}
+
+/// A policy with 10,000 purposes, recipients and trackers is read (the
+/// parser's default budget of 250,000 nodes would refuse it).
+#[test]
+fn large_policies_are_read() {
+    let text = vow_policy::generate::synthetic_policy_yaml(10_000);
+    let checked =
+        check("large.yaml", &text).unwrap_or_else(|r| panic!("{}", r.diagnostics[0].message));
+    assert_eq!(checked.policy.trackers.len(), 10_000);
+}

@@ -74,7 +74,8 @@ pub fn check(name: &str, text: &str) -> Result<Checked, Box<Report>> {
 
 fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagnostic>> {
     let value: serde_json::Value =
-        serde_saphyr::from_str(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
+        serde_saphyr::from_str_with_options(&source.text, yaml_options())
+            .map_err(|err| vec![yaml_error(source, &err)])?;
     if !value.is_object() {
         return Err(vec![
             Diagnostic::error(&NOT_A_POLICY, "", "a policy is a YAML mapping, starting with `vow: 1`")
@@ -145,12 +146,43 @@ fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagno
     }
 }
 
+/// The most YAML nodes one policy may hold: a policy with 10,000 purposes,
+/// recipients and trackers has about 600,000; a hostile file stops here.
+pub const MAX_YAML_NODES: usize = 20_000_000;
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_events = 2 * MAX_YAML_NODES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
-    let mut d = Diagnostic::error(&YAML_SYNTAX, "", first_line(&err.to_string()))
-        .with_label("here")
-        .with_help(
-            "fix the YAML syntax first: indentation with spaces, `key: value`, lists with `- `",
-        );
+    let message = first_line(&err.to_string());
+    let mut d = if message.contains("budget breached") {
+        Diagnostic::error(&YAML_SYNTAX, "", format!("the file is larger than vow reads ({message})"))
+            .with_label("limit reached here")
+            .with_help(format!(
+                "a policy may hold at most {MAX_YAML_NODES} YAML nodes, nest 64 levels deep and use 50,000 aliases; move generated data out of the policy"
+            ))
+    } else if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest);
+        Diagnostic::error(
+            &YAML_SYNTAX,
+            "",
+            format!("the key `{key}` appears twice in the same mapping"),
+        )
+        .with_label("second occurrence")
+        .with_help("keep one of the two entries (YAML does not merge them)")
+    } else {
+        Diagnostic::error(&YAML_SYNTAX, "", message)
+            .with_label("here")
+            .with_help(
+                "fix the YAML syntax first: indentation with spaces, `key: value`, lists with `- `",
+            )
+    };
     if let Some(location) = err.location()
         && location.line() > 0
     {
