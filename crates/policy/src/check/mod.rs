@@ -73,9 +73,7 @@ pub fn check(name: &str, text: &str) -> Result<Checked, Box<Report>> {
 }
 
 fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagnostic>> {
-    let value: serde_json::Value =
-        serde_saphyr::from_str_with_options(&source.text, yaml_options())
-            .map_err(|err| vec![yaml_error(source, &err)])?;
+    let value = parse_yaml(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
     if !value.is_object() {
         return Err(vec![
             Diagnostic::error(&NOT_A_POLICY, "", "a policy is a YAML mapping, starting with `vow: 1`")
@@ -149,6 +147,12 @@ fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagno
 /// The most YAML nodes one policy may hold: a policy with 10,000 purposes,
 /// recipients and trackers has about 600,000; a hostile file stops here.
 pub const MAX_YAML_NODES: usize = 20_000_000;
+
+/// The YAML text as a JSON value, within vow's size limits: the first stage
+/// of `check`, on its own for tools and benchmarks.
+pub fn parse_yaml(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options(text, yaml_options())
+}
 
 fn yaml_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
