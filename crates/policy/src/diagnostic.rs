@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
 use crate::source::{ByteSpan, LineCol, SourceMap};
@@ -367,13 +367,6 @@ impl miette::Diagnostic for Shown<'_> {
             })
         });
         Some(Box::new(primary.into_iter().chain(related)))
-    }
-}
-
-impl Report {
-    /// A `NamedSource` for callers that want to hand the file to miette themselves.
-    pub fn named_source(&self) -> NamedSource<String> {
-        NamedSource::new(&self.file.name, self.file.text.clone())
     }
 }
 

@@ -158,12 +158,6 @@ impl CategoryKey {
     }
 }
 
-impl Jurisdiction {
-    pub fn new_unchecked(code: &str) -> Self {
-        Jurisdiction(code.to_owned())
-    }
-}
-
 /// Human-readable text: one string, or one string per language.
 ///
 /// ```yaml
@@ -189,15 +183,6 @@ impl Text {
                 .or_else(|| map.iter().next())
                 .map(|(_, t)| t.as_str())
                 .unwrap_or(""),
-        }
-    }
-
-    /// Whether a translation into `lang` is present (plain text counts as
-    /// the policy's default language only).
-    pub fn has(&self, lang: &str) -> bool {
-        match self {
-            Text::Plain(_) => false,
-            Text::Localized(map) => map.keys().any(|l| l.as_str() == lang),
         }
     }
 }

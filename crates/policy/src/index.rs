@@ -74,17 +74,4 @@ impl PolicyIndex {
     pub fn category_resolves(&self, key: &CategoryKey) -> bool {
         self.category_prefixes.contains(key.as_str())
     }
-
-    /// The declared categories a reference covers.
-    pub fn categories_within<'p>(
-        &self,
-        policy: &'p Policy,
-        key: &'p CategoryKey,
-    ) -> impl Iterator<Item = &'p CategoryKey> + 'p {
-        policy
-            .categories
-            .iter()
-            .map(|c| &c.id)
-            .filter(move |c| c.is_within(key))
-    }
 }
