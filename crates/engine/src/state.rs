@@ -1,0 +1,77 @@
+//! What the engine knows about a person when it decides: their
+//! jurisdiction and age, memberships, consents, restrictions, objections,
+//! holds. The store materialises it from the ledger; the engine only reads it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use vow_policy::Channel;
+
+/// A consent given or withdrawn for one purpose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentRecord {
+    /// `true`: given; `false`: withdrawn or refused.
+    pub given: bool,
+    pub at: DateTime<Utc>,
+    /// The policy version in force when it was recorded.
+    pub policy_version: String,
+}
+
+/// A subject's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubjectState {
+    /// The subject kind (`customer`, `student`, `child`...).
+    pub kind: Option<String>,
+    /// Where the person lives, when known (`FR`, `US-CA`).
+    pub jurisdiction: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    /// Active memberships, by membership id.
+    pub memberships: Vec<String>,
+    /// Consents by purpose id.
+    pub consents: HashMap<String, ConsentRecord>,
+    /// The person bought from the organisation (soft opt-in).
+    pub customer: bool,
+    /// A verified parental consent is on record.
+    pub parental_consent_verified: bool,
+    /// Processing is restricted (GDPR Art. 18): storage only.
+    pub restricted: bool,
+    /// Purposes the person objected to.
+    pub objections: Vec<String>,
+    /// The person objected to direct marketing (always wins).
+    pub objects_to_direct_marketing: bool,
+    /// Channels the person opted out of for non-essential messages.
+    pub channel_opt_outs: Vec<Channel>,
+    /// Active legal holds: data must be kept.
+    pub legal_holds: Vec<String>,
+}
+
+impl SubjectState {
+    /// Age in whole years on `today`, when the birth date is known.
+    pub fn age_on(&self, today: NaiveDate) -> Option<u32> {
+        let born = self.birth_date?;
+        let mut age = today.year() - born.year();
+        if (today.month(), today.day()) < (born.month(), born.day()) {
+            age -= 1;
+        }
+        u32::try_from(age).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_birthdays() {
+        let s = SubjectState {
+            birth_date: "2014-06-15".parse().ok(),
+            ..Default::default()
+        };
+        assert_eq!(s.age_on("2026-06-14".parse().unwrap()), Some(11));
+        assert_eq!(s.age_on("2026-06-15".parse().unwrap()), Some(12));
+        assert_eq!(
+            SubjectState::default().age_on("2026-01-01".parse().unwrap()),
+            None
+        );
+    }
+}

@@ -1,0 +1,482 @@
+//! One scenario per decision promise of PROMISES.md, on the example policies.
+
+use chrono::{DateTime, TimeZone, Utc};
+use vow_engine::{
+    Action, CompiledPolicy, ConsentRecord, Context, Obligation, Query, SubjectState, compile,
+    decide,
+};
+use vow_policy::Channel;
+
+fn policy(name: &str) -> CompiledPolicy {
+    let path = format!(
+        "{}/../../examples/{name}/policy.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("example");
+    compile(
+        &vow_policy::check(&path, &text)
+            .expect("example checks")
+            .policy,
+    )
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+}
+
+fn consent(given: bool) -> ConsentRecord {
+    ConsentRecord {
+        given,
+        at: now() - chrono::Duration::days(30),
+        policy_version: "1".into(),
+    }
+}
+
+fn q<'a>(purpose: &'a str, categories: &'a [&'a str]) -> Query<'a> {
+    Query {
+        purpose,
+        categories,
+        ..Default::default()
+    }
+}
+
+fn rules(d: &vow_engine::Decision) -> Vec<&'static str> {
+    d.reasons.iter().map(|r| r.rule).collect()
+}
+
+#[test]
+fn edu_03_licensed_students_are_never_marketed_to() {
+    // promise: EDU-03
+    let p = policy("edtech-classroom");
+    let mut student = SubjectState {
+        jurisdiction: Some("US".into()),
+        memberships: vec!["licensed_institution".into()],
+        ..Default::default()
+    };
+    student.consents.insert("marketing".into(), consent(true));
+    let d = decide(
+        &p,
+        &student,
+        &q("marketing", &["user.contact.email"]),
+        now(),
+    );
+    assert!(
+        !d.allowed && rules(&d).contains(&"membership-denies"),
+        "{d:?}"
+    );
+    assert!(
+        d.reasons
+            .iter()
+            .any(|r| r.promises.contains(&"EDU-03".to_owned()))
+    );
+    // When the membership ends, marketing is allowed again.
+    student.memberships.clear();
+    assert!(
+        decide(
+            &p,
+            &student,
+            &q("marketing", &["user.contact.email"]),
+            now()
+        )
+        .allowed
+    );
+}
+
+#[test]
+fn edu_04_students_receive_only_four_kinds_of_message() {
+    // promise: EDU-04
+    let p = policy("edtech-classroom");
+    let student = SubjectState {
+        jurisdiction: Some("US".into()),
+        memberships: vec!["licensed_institution".into()],
+        ..Default::default()
+    };
+    let reply = Query {
+        communication: Some("student_support_reply"),
+        channel: Some(Channel::Email),
+        ..q("support", &["user.contact.email"])
+    };
+    assert!(decide(&p, &student, &reply, now()).allowed);
+    let other = Query {
+        communication: Some("transactional"),
+        channel: Some(Channel::Email),
+        ..q("provide_products", &["user.contact.email"])
+    };
+    let d = decide(&p, &student, &other, now());
+    assert!(
+        !d.allowed && rules(&d).contains(&"communication-not-allowed"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn edu_07_card_data_goes_only_to_the_payment_processor() {
+    // promise: EDU-07, KIDS-10
+    let p = policy("edtech-classroom");
+    let buyer = SubjectState {
+        jurisdiction: Some("GB".into()),
+        ..Default::default()
+    };
+    let to_braintree = Query {
+        recipient: Some("braintree"),
+        ..q("payment", &["user.financial.credit_card"])
+    };
+    let d = decide(&p, &buyer, &to_braintree, now());
+    assert!(d.allowed, "{d:?}");
+    let to_marketing = Query {
+        recipient: Some("contact_service_providers"),
+        ..q("marketing", &["user.financial.credit_card"])
+    };
+    assert!(!decide(&p, &buyer, &to_marketing, now()).allowed);
+}
+
+#[test]
+fn edu_09_region_statistics_are_aggregate_only() {
+    // promise: EDU-09
+    let p = policy("edtech-classroom");
+    let d = decide(
+        &p,
+        &SubjectState {
+            jurisdiction: Some("US".into()),
+            ..Default::default()
+        },
+        &q("region_statistics", &["user.device.ip_address"]),
+        now(),
+    );
+    assert!(
+        d.allowed && d.obligations.contains(&Obligation::AggregateOnly),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn edu_10_testimonials_need_prior_consent() {
+    // promise: EDU-10
+    let p = policy("edtech-classroom");
+    let mut customer = SubjectState {
+        jurisdiction: Some("GB".into()),
+        ..Default::default()
+    };
+    let query = q(
+        "public_testimonial",
+        &["user.contact.name", "user.job_title"],
+    );
+    assert!(!decide(&p, &customer, &query, now()).allowed);
+    customer
+        .consents
+        .insert("public_testimonial".into(), consent(true));
+    assert!(decide(&p, &customer, &query, now()).allowed);
+}
+
+#[test]
+fn edu_12_unsubscribe_and_transactional_mail() {
+    // promise: EDU-12, KIDS-06, IOT-05
+    let p = policy("edtech-classroom");
+    let mut customer = SubjectState {
+        jurisdiction: Some("US".into()),
+        ..Default::default()
+    };
+    let mail = Query {
+        communication: Some("marketing_email"),
+        channel: Some(Channel::Email),
+        ..q("marketing", &["user.contact.email"])
+    };
+    let d = decide(&p, &customer, &mail, now());
+    assert!(
+        d.allowed && d.obligations.contains(&Obligation::UnsubscribeLink),
+        "{d:?}"
+    );
+    customer.consents.insert("marketing".into(), consent(false));
+    assert!(!decide(&p, &customer, &mail, now()).allowed);
+    customer.channel_opt_outs.push(Channel::Email);
+    let transactional = Query {
+        communication: Some("transactional"),
+        channel: Some(Channel::Email),
+        ..q("provide_products", &["user.contact.email"])
+    };
+    assert!(decide(&p, &customer, &transactional, now()).allowed);
+}
+
+#[test]
+fn agency_02_children_need_verified_parental_consent() {
+    // promise: AGENCY-02, KIDS-03
+    let p = policy("dev-agency");
+    let mut child = SubjectState {
+        jurisdiction: Some("UA".into()),
+        birth_date: "2016-03-01".parse().ok(),
+        ..Default::default()
+    };
+    let query = q("support", &["user.contact.email"]);
+    let d = decide(&p, &child, &query, now());
+    assert!(
+        !d.allowed && rules(&d).contains(&"parental-consent-missing"),
+        "{d:?}"
+    );
+    child.parental_consent_verified = true;
+    assert!(decide(&p, &child, &query, now()).allowed);
+}
+
+#[test]
+fn agency_04_nothing_undeclared_and_no_sale() {
+    // promise: AGENCY-04, SHOP-02
+    let p = policy("dev-agency");
+    let d = decide(
+        &p,
+        &SubjectState::default(),
+        &q("sale", &["user.contact.email"]),
+        now(),
+    );
+    assert!(!d.allowed && rules(&d) == ["purpose-undeclared"]);
+}
+
+#[test]
+fn agency_06_ip_addresses_are_truncated_for_analytics() {
+    // promise: AGENCY-06
+    let p = policy("dev-agency");
+    let visitor = SubjectState {
+        jurisdiction: Some("UA".into()),
+        ..Default::default()
+    };
+    let query = Query {
+        recipient: Some("yandex_metrica"),
+        context: Context {
+            ip: "203.0.113.77".parse().ok(),
+            ..Default::default()
+        },
+        ..q("web_analytics", &["user.device.ip_address"])
+    };
+    let d = decide(&p, &visitor, &query, now());
+    assert!(d.allowed, "{d:?}");
+    assert!(d.obligations.iter().any(|o| matches!(o, Obligation::TruncateIp { ipv4_prefix: 24, truncated: Some(t), .. } if t == "203.0.113.0")), "{d:?}");
+}
+
+#[test]
+fn kids_04_location_consent_can_be_switched_off() {
+    // promise: KIDS-04
+    let p = policy("kids-coding-franchise");
+    let mut parent = SubjectState {
+        jurisdiction: Some("US".into()),
+        kind: Some("parent".into()),
+        birth_date: "1985-01-01".parse().ok(),
+        ..Default::default()
+    };
+    parent
+        .consents
+        .insert("location_features".into(), consent(true));
+    assert!(
+        decide(
+            &p,
+            &parent,
+            &q("location_features", &["user.location.precise"]),
+            now()
+        )
+        .allowed
+    );
+    parent
+        .consents
+        .insert("location_features".into(), consent(false));
+    assert!(
+        !decide(
+            &p,
+            &parent,
+            &q("location_features", &["user.location.precise"]),
+            now()
+        )
+        .allowed
+    );
+}
+
+#[test]
+fn kids_13_gpc_honoured_in_california_dnt_ignored() {
+    // promise: KIDS-13
+    let p = policy("kids-coding-franchise");
+    let californian = SubjectState {
+        jurisdiction: Some("US-CA".into()),
+        birth_date: "1985-01-01".parse().ok(),
+        ..Default::default()
+    };
+    let ads = Query {
+        context: Context {
+            gpc: true,
+            dnt: true,
+            ..Default::default()
+        },
+        ..q("third_party_advertising", &["user.device.cookie_id"])
+    };
+    let d = decide(&p, &californian, &ads, now());
+    assert!(!d.allowed && rules(&d).contains(&"gpc-opt-out"), "{d:?}");
+    let analytics = Query {
+        context: Context {
+            dnt: true,
+            ..Default::default()
+        },
+        ..q("analytics", &["user.device.cookie_id"])
+    };
+    let d = decide(&p, &californian, &analytics, now());
+    assert!(d.allowed && rules(&d).contains(&"dnt-ignored"), "{d:?}");
+}
+
+#[test]
+fn iot_02_cookies_need_consent_in_the_eu_only() {
+    // promise: IOT-02
+    let p = policy("iot-platform");
+    let query = q("site_cookies", &["user.device.cookie_id"]);
+    let eu = SubjectState {
+        jurisdiction: Some("FR".into()),
+        ..Default::default()
+    };
+    assert!(!decide(&p, &eu, &query, now()).allowed);
+    let us = SubjectState {
+        jurisdiction: Some("US".into()),
+        ..Default::default()
+    };
+    assert!(decide(&p, &us, &query, now()).allowed);
+}
+
+#[test]
+fn iot_03_data_is_bound_to_the_purpose_it_was_collected_for() {
+    // promise: IOT-03
+    let p = policy("iot-platform");
+    let mut visitor = SubjectState {
+        jurisdiction: Some("CA".into()),
+        ..Default::default()
+    };
+    visitor.consents.insert("marketing".into(), consent(true));
+    visitor
+        .consents
+        .insert("product_information".into(), consent(true));
+    let for_info = Query {
+        collection_point: Some("product_info_request"),
+        ..q("product_information", &["user.contact.email"])
+    };
+    assert!(decide(&p, &visitor, &for_info, now()).allowed);
+    let for_marketing = Query {
+        collection_point: Some("product_info_request"),
+        ..q("marketing", &["user.contact.email"])
+    };
+    let d = decide(&p, &visitor, &for_marketing, now());
+    assert!(
+        !d.allowed && rules(&d).contains(&"purpose-binding"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn iot_04_soft_opt_in_for_customers_never_after_opt_out() {
+    // promise: IOT-04
+    let p = policy("iot-platform");
+    let query = q("marketing", &["user.contact.email"]);
+    let stranger = SubjectState {
+        jurisdiction: Some("CA".into()),
+        ..Default::default()
+    };
+    assert!(!decide(&p, &stranger, &query, now()).allowed);
+    let mut customer = SubjectState {
+        customer: true,
+        ..stranger
+    };
+    assert!(decide(&p, &customer, &query, now()).allowed);
+    customer.consents.insert("marketing".into(), consent(false));
+    assert!(!decide(&p, &customer, &query, now()).allowed);
+}
+
+#[test]
+fn iot_09_vendors_get_only_what_they_need() {
+    // promise: IOT-09
+    let p = policy("iot-platform");
+    let customer = SubjectState {
+        jurisdiction: Some("CA".into()),
+        ..Default::default()
+    };
+    let ok = Query {
+        recipient: Some("storage_vendor"),
+        ..q(
+            "data_storage",
+            &["user.contact.email", "user.content.private"],
+        )
+    };
+    let d = decide(&p, &customer, &ok, now());
+    assert!(d.allowed, "{d:?}");
+    assert!(
+        d.obligations
+            .iter()
+            .any(|o| matches!(o, Obligation::SendOnly { categories } if categories.len() == 2))
+    );
+    let too_much = Query {
+        recipient: Some("database_vendor"),
+        ..q(
+            "data_storage",
+            &["user.contact.email", "user.content.private"],
+        )
+    };
+    let d = decide(&p, &customer, &too_much, now());
+    assert!(
+        !d.allowed && rules(&d).contains(&"recipient-category"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn restriction_objection_holds_and_reconsent() {
+    // promise: KIDS-14 — restriction and objection change decisions
+    let mut p = policy("kids-coding-franchise");
+    let mut parent = SubjectState {
+        jurisdiction: Some("GB".into()),
+        kind: Some("parent".into()),
+        birth_date: "1985-01-01".parse().ok(),
+        ..Default::default()
+    };
+    parent
+        .consents
+        .insert("email_marketing".into(), consent(true));
+    let mail = q("email_marketing", &["user.contact.email"]);
+    assert!(decide(&p, &parent, &mail, now()).allowed);
+    // Objection to direct marketing wins over consent.
+    parent.objects_to_direct_marketing = true;
+    assert!(!decide(&p, &parent, &mail, now()).allowed);
+    parent.objects_to_direct_marketing = false;
+    // A material change after the consent: ask again (AGENCY-01).
+    assert!(p.require_reconsent("email_marketing", now() - chrono::Duration::days(1)));
+    let d = decide(&p, &parent, &mail, now());
+    assert!(
+        !d.allowed && rules(&d).contains(&"consent-renewal-needed"),
+        "{d:?}"
+    );
+    // Restriction: storage only.
+    parent.restricted = true;
+    assert!(
+        !decide(
+            &p,
+            &parent,
+            &q("provide_services", &["user.contact.email"]),
+            now()
+        )
+        .allowed
+    );
+    assert!(
+        decide(
+            &p,
+            &parent,
+            &Query {
+                action: Action::Store,
+                ..q("provide_services", &["user.contact.email"])
+            },
+            now()
+        )
+        .allowed
+    );
+    // A legal hold blocks erasure.
+    parent.legal_holds.push("case-17".into());
+    assert!(
+        !decide(
+            &p,
+            &parent,
+            &Query {
+                action: Action::Erase,
+                ..q("provide_services", &["user.contact.email"])
+            },
+            now()
+        )
+        .allowed
+    );
+}
