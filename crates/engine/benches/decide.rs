@@ -9,9 +9,14 @@ use std::hint::black_box;
 use vow_engine::{ConsentRecord, Context, Query, SubjectState, compile, decide};
 
 fn example(name: &str) -> vow_policy::Policy {
-    let path = format!("{}/../../examples/{name}/policy.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../examples/{name}/policy.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("example");
-    vow_policy::check(&path, &text).expect("example checks").policy
+    vow_policy::check(&path, &text)
+        .expect("example checks")
+        .policy
 }
 
 fn bench(c: &mut Criterion) {
@@ -20,36 +25,110 @@ fn bench(c: &mut Criterion) {
     // An allowed marketing e-mail for a consenting customer (edtech), and a
     // denied one for a licensed student.
     let edtech = compile(&example("edtech-classroom"));
-    let mut customer = SubjectState { jurisdiction: Some("US".into()), ..Default::default() };
-    customer.consents.insert("marketing".into(), ConsentRecord { given: true, at: now, policy_version: "1".into() });
-    let student = SubjectState { memberships: vec!["licensed_institution".into()], ..customer.clone() };
-    let query = Query { purpose: "marketing", categories: &["user.contact.email"], ..Default::default() };
-    group.bench_function("edtech/marketing_allowed", |b| b.iter(|| decide(black_box(&edtech), black_box(&customer), black_box(&query), now)));
-    group.bench_function("edtech/marketing_denied_student", |b| b.iter(|| decide(black_box(&edtech), black_box(&student), black_box(&query), now)));
+    let mut customer = SubjectState {
+        jurisdiction: Some("US".into()),
+        ..Default::default()
+    };
+    customer.consents.insert(
+        "marketing".into(),
+        ConsentRecord {
+            given: true,
+            at: now,
+            policy_version: "1".into(),
+        },
+    );
+    let student = SubjectState {
+        memberships: vec!["licensed_institution".into()],
+        ..customer.clone()
+    };
+    let query = Query {
+        purpose: "marketing",
+        categories: &["user.contact.email"],
+        ..Default::default()
+    };
+    group.bench_function("edtech/marketing_allowed", |b| {
+        b.iter(|| {
+            decide(
+                black_box(&edtech),
+                black_box(&customer),
+                black_box(&query),
+                now,
+            )
+        })
+    });
+    group.bench_function("edtech/marketing_denied_student", |b| {
+        b.iter(|| {
+            decide(
+                black_box(&edtech),
+                black_box(&student),
+                black_box(&query),
+                now,
+            )
+        })
+    });
     // A disclosure with projection and IP truncation (agency).
     let agency = compile(&example("dev-agency"));
-    let visitor = SubjectState { jurisdiction: Some("UA".into()), ..Default::default() };
+    let visitor = SubjectState {
+        jurisdiction: Some("UA".into()),
+        ..Default::default()
+    };
     let disclosure = Query {
         purpose: "web_analytics",
         categories: &["user.device.ip_address"],
         recipient: Some("yandex_metrica"),
-        context: Context { ip: "203.0.113.77".parse().ok(), ..Default::default() },
+        context: Context {
+            ip: "203.0.113.77".parse().ok(),
+            ..Default::default()
+        },
         ..Default::default()
     };
-    group.bench_function("agency/disclosure_with_truncation", |b| b.iter(|| decide(black_box(&agency), black_box(&visitor), black_box(&disclosure), now)));
+    group.bench_function("agency/disclosure_with_truncation", |b| {
+        b.iter(|| {
+            decide(
+                black_box(&agency),
+                black_box(&visitor),
+                black_box(&disclosure),
+                now,
+            )
+        })
+    });
     // Growth with the size of the policy.
     for n in [10usize, 100, 1_000, 10_000] {
         let text = vow_policy::generate::synthetic_policy_yaml(n);
-        let policy = compile(&vow_policy::check("synthetic.yaml", &text).expect("checks").policy);
-        let mut subject = SubjectState { jurisdiction: Some("FR".into()), ..Default::default() };
+        let policy = compile(
+            &vow_policy::check("synthetic.yaml", &text)
+                .expect("checks")
+                .policy,
+        );
+        let mut subject = SubjectState {
+            jurisdiction: Some("FR".into()),
+            ..Default::default()
+        };
         let purpose = format!("purpose_{}", n / 2);
         let recipient = format!("recipient_{}", n / 2);
-        subject.consents.insert(purpose.clone(), ConsentRecord { given: true, at: now, policy_version: "1".into() });
+        subject.consents.insert(
+            purpose.clone(),
+            ConsentRecord {
+                given: true,
+                at: now,
+                policy_version: "1".into(),
+            },
+        );
         let categories = [format!("user.group{}", (n / 2) % 10)];
         let refs: Vec<&str> = categories.iter().map(String::as_str).collect();
-        let q = Query { purpose: &purpose, categories: &refs, recipient: Some(&recipient), ..Default::default() };
-        assert!(decide(&policy, &subject, &q, now).allowed, "the scaled query is an allow");
-        group.bench_with_input(BenchmarkId::new("synthetic_disclosure", n), &n, |b, _| b.iter(|| decide(black_box(&policy), black_box(&subject), black_box(&q), now)));
+        let q = Query {
+            purpose: &purpose,
+            categories: &refs,
+            recipient: Some(&recipient),
+            ..Default::default()
+        };
+        assert!(
+            decide(&policy, &subject, &q, now).allowed,
+            "the scaled query is an allow"
+        );
+        group.bench_with_input(BenchmarkId::new("synthetic_disclosure", n), &n, |b, _| {
+            b.iter(|| decide(black_box(&policy), black_box(&subject), black_box(&q), now))
+        });
     }
     group.finish();
 }
