@@ -1,0 +1,80 @@
+//! The subject state the engine decides on, materialised from the ledger:
+//! [`apply`] one event at a time as it is written, or [`rebuild`] from all
+//! of a subject's events. Both give the same state.
+
+use vow_engine::{ConsentRecord, SubjectState};
+
+use crate::ledger::{Event, EventKind};
+
+/// Applies one event to a subject's state.
+pub fn apply(state: &mut SubjectState, event: &Event) {
+    match &event.kind {
+        EventKind::ConsentGiven { purpose } | EventKind::ConsentWithdrawn { purpose } => {
+            let given = matches!(event.kind, EventKind::ConsentGiven { .. });
+            state.consents.insert(
+                purpose.clone(),
+                ConsentRecord {
+                    given,
+                    at: event.at,
+                    policy_version: event.policy_version.clone(),
+                },
+            );
+        }
+        EventKind::PreferenceSet { channel, opted_out } => {
+            state.channel_opt_outs.retain(|c| c != channel);
+            if *opted_out {
+                state.channel_opt_outs.push(*channel);
+            }
+        }
+        EventKind::MembershipStarted { membership } => {
+            if !state.memberships.contains(membership) {
+                state.memberships.push(membership.clone());
+            }
+        }
+        EventKind::MembershipEnded { membership } => state.memberships.retain(|m| m != membership),
+        EventKind::GuardianLinked { verified, .. } => state.parental_consent_verified |= *verified,
+        EventKind::AttributesSet {
+            jurisdiction,
+            birth_date,
+            kind,
+        } => {
+            if jurisdiction.is_some() {
+                state.jurisdiction.clone_from(jurisdiction);
+            }
+            if birth_date.is_some() {
+                state.birth_date = *birth_date;
+            }
+            if kind.is_some() {
+                state.kind.clone_from(kind);
+            }
+        }
+        EventKind::PurchaseRecorded => state.customer = true,
+        EventKind::RestrictionPlaced => state.restricted = true,
+        EventKind::RestrictionLifted => state.restricted = false,
+        EventKind::ObjectionRecorded { purpose: Some(p) } => {
+            if !state.objections.contains(p) {
+                state.objections.push(p.clone());
+            }
+        }
+        EventKind::ObjectionRecorded { purpose: None } => state.objects_to_direct_marketing = true,
+        EventKind::HoldPlaced { hold } => {
+            if !state.legal_holds.contains(hold) {
+                state.legal_holds.push(hold.clone());
+            }
+        }
+        EventKind::HoldReleased { hold } => state.legal_holds.retain(|h| h != hold),
+        // Records that change no decision input.
+        EventKind::DisclosureRecorded { .. }
+        | EventKind::NoticeSent { .. }
+        | EventKind::Request { .. } => {}
+    }
+}
+
+/// The state of `subject` from the whole ledger.
+pub fn rebuild<'e>(subject: &str, events: impl IntoIterator<Item = &'e Event>) -> SubjectState {
+    let mut state = SubjectState::default();
+    for e in events.into_iter().filter(|e| e.subject == subject) {
+        apply(&mut state, e);
+    }
+    state
+}
