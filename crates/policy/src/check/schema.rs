@@ -304,15 +304,8 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                     .collect::<Vec<_>>()
                     .join(" or "),
             };
-            out.push(
-                Diagnostic::error(
-                    &WRONG_TYPE,
-                    path.clone(),
-                    format!("{what} should be {expected}, not {}", value_kind(instance)),
-                )
-                .with_label(format!("expected {expected}"))
-                .with_help(example_help(schema_node.and_then(|s| s.get("description")))),
-            );
+            let description = schema_node.and_then(|s| s.get("description"));
+            out.push(wrong_type(&path, &what, &expected, instance, description));
         }
         ValidationErrorKind::Enum { options }
         | ValidationErrorKind::Constant {
@@ -390,17 +383,9 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
                         }),
                     ));
                     let expected = alternatives(schema_at(&keyword));
-                    out.push(
-                        Diagnostic::error(
-                            &WRONG_TYPE,
-                            path.clone(),
-                            format!("{what} should be {expected}, not {}", value_kind(instance)),
-                        )
-                        .with_label(format!("expected {expected}"))
-                        .with_help(example_help(
-                            schema_at(&keyword_parent(&keyword)).and_then(|s| s.get("description")),
-                        )),
-                    );
+                    let description =
+                        schema_at(&keyword_parent(&keyword)).and_then(|s| s.get("description"));
+                    out.push(wrong_type(&path, &what, &expected, instance, description));
                 }
             }
         }
@@ -415,6 +400,23 @@ fn translate(error: &ValidationError<'_>, outcome: &mut Outcome) {
             );
         }
     }
+}
+
+/// "`categories` should be a list, not the text `user.contact`".
+fn wrong_type(
+    path: &str,
+    what: &str,
+    expected: &str,
+    instance: &Value,
+    description: Option<&Value>,
+) -> Diagnostic {
+    Diagnostic::error(
+        &WRONG_TYPE,
+        path,
+        format!("{what} should be {expected}, not {}", value_kind(instance)),
+    )
+    .with_label(format!("expected {expected}"))
+    .with_help(example_help(description))
 }
 
 /// "`opt-in` is not a valid value", with the nearest allowed one.
