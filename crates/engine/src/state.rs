@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use vow_policy::Channel;
 
 /// A consent given or withdrawn for one purpose.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsentRecord {
     /// `true`: given; `false`: withdrawn or refused.
     pub given: bool,
@@ -18,7 +19,8 @@ pub struct ConsentRecord {
 }
 
 /// A subject's state.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SubjectState {
     /// The subject kind (`customer`, `student`, `child`...).
     pub kind: Option<String>,

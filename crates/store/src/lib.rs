@@ -8,8 +8,10 @@
 
 pub mod ledger;
 pub mod materialise;
+pub mod sql;
 
 pub use ledger::{
     Actor, ActorKind, Event, EventKind, EventSource, Tamper, TamperKind, chain, verify,
 };
 pub use materialise::{apply, rebuild};
+pub use sql::{SqlLedger, StoreError};
