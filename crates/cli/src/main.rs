@@ -2,6 +2,7 @@
 //! calls the library crates and prints. Nothing here is needed by a test or
 //! another crate.
 
+mod ledger;
 mod output;
 mod policy;
 
@@ -30,6 +31,9 @@ enum Command {
     /// Work with policy files: check, lint, render, diff, schema.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// The tamper-evident ledger of consents, preferences and requests.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Policy(command) => policy::run(command),
+        Command::Ledger(command) => ledger::run(command),
     };
     match result {
         Ok(code) => code,

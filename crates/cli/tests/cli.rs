@@ -188,3 +188,60 @@ fn diff_gives_the_effective_date() {
     assert_eq!(json["effective"]["date"], "2026-12-10");
     assert_eq!(json["material"], true);
 }
+
+#[test]
+fn ledger_verify_finds_tampering_in_the_database() {
+    use sqlx::Executor;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vow.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let ledger = vow_store::SqlLedger::sqlite(&db).await.unwrap();
+        for i in 0..3 {
+            let event = vow_store::Event {
+                seq: 0,
+                id: format!("e{i}"),
+                subject: "alice".into(),
+                at: chrono::Utc::now(),
+                actor: vow_store::Actor {
+                    kind: vow_store::ActorKind::Subject,
+                    id: "alice".into(),
+                },
+                source: vow_store::EventSource {
+                    channel: "banner".into(),
+                    ..Default::default()
+                },
+                policy_version: "1".into(),
+                kind: vow_store::EventKind::ConsentGiven {
+                    purpose: format!("p{i}"),
+                },
+                prev_hash: String::new(),
+                hash: String::new(),
+            };
+            ledger.append(event).await.unwrap();
+        }
+        ledger.close().await;
+    });
+    let data_dir = dir.path().to_str().unwrap();
+    let out = vow(&["ledger", "verify", "--data-dir", data_dir]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("ledger intact: 3 event(s)"));
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        pool.execute("UPDATE ledger SET body = REPLACE(body, 'p1', 'sale') WHERE seq = 2")
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let out = vow(&["ledger", "verify", "--data-dir", data_dir, "--json"]);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["intact"], false);
+    assert_eq!(json["tampering"][0]["seq"], 2);
+    assert_eq!(json["tampering"][0]["kind"], "changed");
+}
