@@ -34,6 +34,45 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// One append transaction, the same for every backend but for the SQL
+/// placeholders and the lock taken first: read the chain head and the
+/// subject's state, link the event, insert it, write the new state.
+macro_rules! append_in {
+    ($pool:expr, $event:expr, $lock:expr, [$p1:literal, $p2:literal, $p3:literal, $p4:literal, $p5:literal]) => {{
+        let event = $event;
+        let mut tx = $pool.begin().await?;
+        let lock: Option<&'static str> = $lock;
+        if let Some(lock) = lock {
+            sqlx::query(lock).execute(&mut *tx).await?;
+        }
+        let head = sqlx::query("SELECT body FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+        let state = sqlx::query(concat!("SELECT state FROM subject_state WHERE subject = ", $p1))
+            .bind(&event.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (stored, state) = link(head.map(|r| r.get::<String, _>(0)), state.map(|r| r.get::<String, _>(0)), event)?;
+        sqlx::query(concat!("INSERT INTO ledger (seq, id, subject, body, hash) VALUES (", $p1, ", ", $p2, ", ", $p3, ", ", $p4, ", ", $p5, ")"))
+            .bind(stored.seq as i64)
+            .bind(&stored.id)
+            .bind(&stored.subject)
+            .bind(serde_json::to_string(&stored)?)
+            .bind(&stored.hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(concat!(
+            "INSERT INTO subject_state (subject, state, last_seq) VALUES (", $p1, ", ", $p2, ", ", $p3,
+            ") ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq"
+        ))
+        .bind(&stored.subject)
+        .bind(serde_json::to_string(&state)?)
+        .bind(stored.seq as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }};
+}
+
 /// The ledger and the materialised subject states, in one database.
 pub struct SqlLedger {
     pool: Pool,
@@ -86,76 +125,14 @@ impl SqlLedger {
     pub async fn append(&self, event: Event) -> Result<Event, StoreError> {
         let _one_at_a_time = self.append.lock().await;
         match &self.pool {
-            Pool::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                let head = sqlx::query("SELECT body FROM ledger ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let state = sqlx::query("SELECT state FROM subject_state WHERE subject = ?")
-                    .bind(&event.subject)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let (stored, state) = link(
-                    head.map(|r| r.get::<String, _>(0)),
-                    state.map(|r| r.get::<String, _>(0)),
-                    event,
-                )?;
-                sqlx::query(
-                    "INSERT INTO ledger (seq, id, subject, body, hash) VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(stored.seq as i64)
-                .bind(&stored.id)
-                .bind(&stored.subject)
-                .bind(serde_json::to_string(&stored)?)
-                .bind(&stored.hash)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO subject_state (subject, state, last_seq) VALUES (?, ?, ?) ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq")
-                    .bind(&stored.subject)
-                    .bind(serde_json::to_string(&state)?)
-                    .bind(stored.seq as i64)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(stored)
-            }
-            Pool::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                // Several processes may append: one chain head at a time.
-                sqlx::query("SELECT pg_advisory_xact_lock(7007007)")
-                    .execute(&mut *tx)
-                    .await?;
-                let head = sqlx::query("SELECT body FROM ledger ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let state = sqlx::query("SELECT state FROM subject_state WHERE subject = $1")
-                    .bind(&event.subject)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let (stored, state) = link(
-                    head.map(|r| r.get::<String, _>(0)),
-                    state.map(|r| r.get::<String, _>(0)),
-                    event,
-                )?;
-                sqlx::query(
-                    "INSERT INTO ledger (seq, id, subject, body, hash) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(stored.seq as i64)
-                .bind(&stored.id)
-                .bind(&stored.subject)
-                .bind(serde_json::to_string(&stored)?)
-                .bind(&stored.hash)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO subject_state (subject, state, last_seq) VALUES ($1, $2, $3) ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq")
-                    .bind(&stored.subject)
-                    .bind(serde_json::to_string(&state)?)
-                    .bind(stored.seq as i64)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(stored)
-            }
+            Pool::Sqlite(pool) => append_in!(pool, event, None, ["?", "?", "?", "?", "?"]),
+            // Several processes may append: one chain head at a time.
+            Pool::Postgres(pool) => append_in!(
+                pool,
+                event,
+                Some("SELECT pg_advisory_xact_lock(7007007)"),
+                ["$1", "$2", "$3", "$4", "$5"]
+            ),
         }
     }
 
