@@ -189,18 +189,34 @@ fn diff_gives_the_effective_date() {
     assert_eq!(json["material"], true);
 }
 
+/// `vow ledger verify` with the environment of a clean shell.
+fn vow_ledger(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vow"))
+        .arg("ledger")
+        .args(args)
+        .env_remove("VOW_LEDGER_KEY")
+        .env_remove("VOW_DATABASE")
+        .env_remove("VOW_DATA_DIR")
+        .output()
+        .expect("vow runs")
+}
+
 #[test]
 fn ledger_verify_finds_tampering_in_the_database() {
     use sqlx::Executor;
+    use vow_store::Store;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("vow.db");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    let key = vow_store::LedgerKey::load_or_create(&dir.path().join("ledger.key")).unwrap();
     runtime.block_on(async {
-        let ledger = vow_store::SqlLedger::sqlite(&db).await.unwrap();
-        for i in 0..3 {
+        let store = vow_store::SqliteStore::open(&db, key.clone())
+            .await
+            .unwrap();
+        for i in 0..4 {
             let event = vow_store::Event {
                 seq: 0,
                 id: format!("e{i}"),
@@ -221,14 +237,43 @@ fn ledger_verify_finds_tampering_in_the_database() {
                 prev_hash: String::new(),
                 hash: String::new(),
             };
-            ledger.append(event).await.unwrap();
+            store.append(event).await.unwrap();
         }
-        ledger.close().await;
+        store.close().await;
     });
     let data_dir = dir.path().to_str().unwrap();
-    let out = vow(&["ledger", "verify", "--data-dir", data_dir]);
+    let out = vow_ledger(&["verify", "--data-dir", data_dir]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("ledger intact: 3 event(s)"));
+    assert!(stderr(&out).contains("ledger intact: 4 event(s)"));
+    // The key may come from the environment instead, or from another file.
+    let out = Command::new(env!("CARGO_BIN_EXE_vow"))
+        .args([
+            "ledger",
+            "verify",
+            "--database",
+            db.to_str().unwrap(),
+            "--json",
+        ])
+        .env("VOW_LEDGER_KEY", key.to_hex())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let other = dir.path().join("other.key");
+    vow_store::LedgerKey::load_or_create(&other).unwrap();
+    let out = vow_ledger(&[
+        "verify",
+        "--data-dir",
+        data_dir,
+        "--key-file",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("does not match this ledger"),
+        "{}",
+        stderr(&out)
+    );
+
     runtime.block_on(async {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
             .await
@@ -236,12 +281,47 @@ fn ledger_verify_finds_tampering_in_the_database() {
         pool.execute("UPDATE ledger SET body = REPLACE(body, 'p1', 'sale') WHERE seq = 2")
             .await
             .unwrap();
+        pool.execute("DELETE FROM ledger WHERE seq = 4")
+            .await
+            .unwrap();
         pool.close().await;
     });
-    let out = vow(&["ledger", "verify", "--data-dir", data_dir, "--json"]);
+    let out = vow_ledger(&["verify", "--data-dir", data_dir, "--json"]);
     assert_eq!(code(&out), 1);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["intact"], false);
+    assert_eq!(
+        (json["events"].as_u64(), json["head"].as_u64()),
+        (Some(3), Some(4))
+    );
     assert_eq!(json["tampering"][0]["seq"], 2);
     assert_eq!(json["tampering"][0]["kind"], "changed");
+    assert_eq!(json["tampering"][1]["kind"], "deleted");
+    assert_eq!(json["tampering"][1]["seq"], 4);
+    // No progress bar when stderr is not a terminal: just the findings.
+    let out = vow_ledger(&["verify", "--data-dir", data_dir]);
+    assert_eq!(code(&out), 1);
+    let text = stderr(&out);
+    assert!(text.contains("Changed at event 2 (e1)"), "{text}");
+    assert!(
+        text.contains("ledger TAMPERED: 2 finding(s) in 3 event(s)"),
+        "{text}"
+    );
+    assert!(!text.contains("verifying"), "{text}");
+}
+
+#[test]
+fn ledger_verify_needs_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vow.db"), b"").unwrap();
+    let out = vow_ledger(&["verify", "--data-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("no ledger key at"),
+        "{}",
+        stderr(&out)
+    );
+    let out = vow_ledger(&["verify", "--data-dir", "/nonexistent/vow-data"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("no ledger at"), "{}", stderr(&out));
 }

@@ -3,7 +3,8 @@
 //! Each event's hash is SHA-256 over the previous event's hash and the
 //! canonical JSON of the event (keys sorted, no whitespace, the `hash`
 //! field left out). Changing, deleting, inserting or reordering any stored
-//! event breaks the chain at that point, and [`verify`] says where and how.
+//! event breaks the chain at that point; [`crate::verify`] says where and
+//! how, with the seals of [`crate::key`] against a recomputed chain.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -131,6 +132,19 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether two events record the same thing: everything but their place
+    /// in the chain (`seq`, `prev_hash`, `hash`). A retried append is the
+    /// same event; anything else under a stored id is a conflict.
+    pub fn same_content(&self, other: &Event) -> bool {
+        let unplaced = |e: &Event| Event {
+            seq: 0,
+            prev_hash: String::new(),
+            hash: String::new(),
+            ..e.clone()
+        };
+        unplaced(self) == unplaced(other)
+    }
+
     /// The hash this event should carry, given its content and `prev_hash`.
     pub fn compute_hash(&self) -> String {
         let mut value = serde_json::to_value(self).expect("events serialise");
@@ -167,110 +181,18 @@ pub fn canonical(value: &Value) -> String {
 
 /// Links `event` after `previous` (or as the first event): sets its
 /// sequence number, previous hash and hash.
-pub fn chain(previous: Option<&Event>, mut event: Event) -> Event {
-    event.seq = previous.map_or(1, |p| p.seq + 1);
-    event.prev_hash = previous.map_or_else(|| GENESIS.to_owned(), |p| p.hash.clone());
+pub fn chain(previous: Option<&Event>, event: Event) -> Event {
+    match previous {
+        Some(p) => link(p.seq, &p.hash, event),
+        None => link(0, GENESIS, event),
+    }
+}
+
+/// Links `event` after the chain's head, event `seq` with hash `hash`
+/// (`0` and [`GENESIS`] for an empty ledger).
+pub fn link(seq: u64, hash: &str, mut event: Event) -> Event {
+    event.seq = seq + 1;
+    hash.clone_into(&mut event.prev_hash);
     event.hash = event.compute_hash();
     event
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TamperKind {
-    /// The event's content no longer matches its hash.
-    Changed,
-    /// Events before this one are missing.
-    Deleted,
-    /// An event that does not belong to the chain was inserted.
-    Inserted,
-    /// Events are out of order.
-    Reordered,
-}
-
-/// A place where the ledger was tampered with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tamper {
-    pub kind: TamperKind,
-    /// The sequence number found at that place.
-    pub seq: u64,
-    pub id: String,
-    pub detail: String,
-}
-
-/// Checks the chain of `events` as stored (in storage order). Empty when
-/// the ledger is intact.
-pub fn verify(events: &[Event]) -> Vec<Tamper> {
-    let count = |seq: u64| events.iter().filter(|o| o.seq == seq).count();
-    let mut found = Vec::new();
-    let mut prev: Option<&Event> = None;
-    for e in events {
-        let mut report = |kind, detail: String| {
-            found.push(Tamper {
-                kind,
-                seq: e.seq,
-                id: e.id.clone(),
-                detail,
-            })
-        };
-        if e.compute_hash() != e.hash {
-            report(
-                TamperKind::Changed,
-                format!(
-                    "event {} does not match its hash: its content was changed",
-                    e.seq
-                ),
-            );
-        }
-        let expected = prev.map_or(1, |p| p.seq + 1);
-        let expected_prev = prev.map_or(GENESIS, |p| p.hash.as_str());
-        if e.seq == expected {
-            if e.prev_hash != expected_prev {
-                let kind = if count(e.seq) > 1 {
-                    TamperKind::Inserted
-                } else {
-                    TamperKind::Changed
-                };
-                report(
-                    kind,
-                    format!(
-                        "event {} does not follow the event stored before it: one of them was replaced or forged",
-                        e.seq
-                    ),
-                );
-            }
-        } else if e.seq > expected {
-            let moved = (expected..e.seq).any(|s| count(s) > 0);
-            let kind = if moved {
-                TamperKind::Reordered
-            } else {
-                TamperKind::Deleted
-            };
-            let what = if moved {
-                "stored later: the events were reordered"
-            } else {
-                "missing: they were deleted"
-            };
-            report(
-                kind,
-                format!("events {expected} to {} are {what}", e.seq - 1),
-            );
-        } else {
-            let kind = if count(e.seq) > 1 {
-                TamperKind::Inserted
-            } else {
-                TamperKind::Reordered
-            };
-            let what = if kind == TamperKind::Inserted {
-                "a second event with this number was inserted"
-            } else {
-                "it is stored out of order"
-            };
-            report(
-                kind,
-                format!("event {} comes after event {}: {what}", e.seq, expected - 1),
-            );
-        }
-        prev = Some(e);
-    }
-    found
 }

@@ -1,17 +1,33 @@
 //! The ledger: every consent, preference, membership, restriction,
-//! objection, hold, disclosure, notice and request event, append-only and
-//! hash-chained, and the subject state materialised from it.
+//! objection, hold, disclosure, notice and request event, append-only,
+//! hash-chained and sealed, and the subject state materialised from it.
 //!
-//! This first part is the pure core — events, their canonical encoding,
-//! the chain and its verification, and materialisation. The SQLite and
-//! PostgreSQL stores that persist it come next (issue 4).
+//! | module | owns |
+//! |---|---|
+//! | `ledger` | [`Event`] and its parts, the canonical encoding, the SHA-256 chain |
+//! | `key` | [`LedgerKey`]: the HMAC seals of events and of the chain's head |
+//! | `verify` | [`Verifier`]: one pass over the stored rows, naming each changed, deleted, inserted or reordered event |
+//! | `materialise` | [`apply`] one event to a `SubjectState`, [`rebuild`] from all |
+//! | `store` | the [`Store`] trait, its records and [`StoreError`] |
+//! | `batch` | group commit's pure part: linking a batch of appends, request by request |
+//! | `sql` | [`SqliteStore`] and [`PostgresStore`]: one generic implementation, one writer task each |
+//! | `any` | [`AnyStore`]: either, chosen from `--database` |
 
+pub mod any;
+pub mod batch;
+pub mod key;
 pub mod ledger;
 pub mod materialise;
 pub mod sql;
+pub mod store;
+pub mod verify;
 
-pub use ledger::{
-    Actor, ActorKind, Event, EventKind, EventSource, Tamper, TamperKind, chain, verify,
-};
+pub use any::AnyStore;
+pub use key::{KeyError, LedgerKey};
+pub use ledger::{Actor, ActorKind, Event, EventKind, EventSource, GENESIS, chain, link};
 pub use materialise::{apply, rebuild};
-pub use sql::{SqlLedger, StoreError};
+pub use sql::{PostgresStore, SqliteStore};
+pub use store::{
+    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, Store, StoreError, SubjectSummary,
+};
+pub use verify::{SealedHead, StoredEvent, Tamper, TamperKind, Verification, Verifier, verify};

@@ -1,0 +1,137 @@
+//! [`AnyStore`]: SQLite or PostgreSQL, chosen at run time from a
+//! `--database` value.
+
+use chrono::{DateTime, Utc};
+use vow_engine::SubjectState;
+
+use crate::key::LedgerKey;
+use crate::ledger::Event;
+use crate::sql::{PostgresStore, SqliteStore};
+use crate::store::{
+    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, Store, StoreError, SubjectSummary,
+};
+use crate::verify::Verification;
+
+/// Either store.
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl AnyStore {
+    /// `postgres://...` (or `postgresql://...`) connects to PostgreSQL;
+    /// anything else is the path of a SQLite file (`sqlite://` optional).
+    pub async fn open(database: &str, key: LedgerKey) -> Result<AnyStore, StoreError> {
+        if AnyStore::is_postgres(database) {
+            Ok(AnyStore::Postgres(
+                PostgresStore::connect(database, key).await?,
+            ))
+        } else {
+            let path = database.strip_prefix("sqlite://").unwrap_or(database);
+            Ok(AnyStore::Sqlite(
+                SqliteStore::open(path.as_ref(), key).await?,
+            ))
+        }
+    }
+
+    /// Whether `database` names a PostgreSQL database rather than a file.
+    pub fn is_postgres(database: &str) -> bool {
+        database.starts_with("postgres://") || database.starts_with("postgresql://")
+    }
+}
+
+/// Calls the same method on whichever store this is.
+macro_rules! each {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($store) => $call.await,
+            AnyStore::Postgres($store) => $call.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn append(&self, event: Event) -> Result<Event, StoreError> {
+        each!(self, s => s.append(event))
+    }
+
+    async fn append_all(&self, events: Vec<Event>) -> Result<Vec<Event>, StoreError> {
+        each!(self, s => s.append_all(events))
+    }
+
+    async fn state(&self, subject: &str) -> Result<SubjectState, StoreError> {
+        each!(self, s => s.state(subject))
+    }
+
+    async fn subject_events(
+        &self,
+        subject: &str,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<Event>, StoreError> {
+        each!(self, s => s.subject_events(subject, after_seq, limit))
+    }
+
+    async fn events(&self, after_seq: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        each!(self, s => s.events(after_seq, limit))
+    }
+
+    async fn head(&self) -> Result<Option<(u64, String)>, StoreError> {
+        each!(self, s => s.head())
+    }
+
+    async fn subjects(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SubjectSummary>, StoreError> {
+        each!(self, s => s.subjects(after, limit))
+    }
+
+    async fn verify_with(&self, progress: Progress<'_>) -> Result<Verification, StoreError> {
+        each!(self, s => s.verify_with(progress))
+    }
+
+    async fn create_key(&self, key: ApiKeyRecord) -> Result<(), StoreError> {
+        each!(self, s => s.create_key(key))
+    }
+
+    async fn key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        each!(self, s => s.key(id))
+    }
+
+    async fn keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        each!(self, s => s.keys())
+    }
+
+    async fn key_count(&self) -> Result<u64, StoreError> {
+        each!(self, s => s.key_count())
+    }
+
+    async fn revoke_key(&self, id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        each!(self, s => s.revoke_key(id, at))
+    }
+
+    async fn record_policy(
+        &self,
+        record: PolicyVersionRecord,
+    ) -> Result<RecordOutcome, StoreError> {
+        each!(self, s => s.record_policy(record))
+    }
+
+    async fn policy_versions(&self) -> Result<Vec<PolicyVersionRecord>, StoreError> {
+        each!(self, s => s.policy_versions())
+    }
+
+    async fn policy_version(
+        &self,
+        policy_id: &str,
+        version: &str,
+    ) -> Result<Option<PolicyVersionRecord>, StoreError> {
+        each!(self, s => s.policy_version(policy_id, version))
+    }
+
+    async fn close(&self) {
+        each!(self, s => s.close())
+    }
+}

@@ -1,0 +1,220 @@
+//! The [`Store`] trait: what the server and the CLI ask of a store, whatever
+//! the database; and the records that cross it. The implementations are in
+//! [`crate::sql`] (SQLite and PostgreSQL) and [`crate::any`] (either, picked
+//! at run time).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use vow_engine::SubjectState;
+
+use crate::key::KeyError;
+use crate::ledger::Event;
+use crate::verify::Verification;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed or could not be reached (shared by every caller
+    /// of a failed batch, hence the `Arc`).
+    #[error("database error: {0}")]
+    Database(#[source] Arc<sqlx::Error>),
+    /// The request contradicts what is stored: an event id reused for other
+    /// content, a policy version recorded with other text, an API key id taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request is not something the store can hold.
+    #[error("{0}")]
+    Invalid(String),
+    /// A stored row is not what the store writes.
+    #[error("a stored row is unreadable: {0}")]
+    Corrupt(String),
+    /// The ledger was sealed with another key.
+    #[error(
+        "the ledger key does not match this ledger (it was sealed with another key): use the key it was created with"
+    )]
+    WrongKey,
+    /// The ledger's head was tampered with: appending would extend a forged chain.
+    #[error("{0}: run `vow ledger verify`; nothing is appended until the ledger is repaired")]
+    Tampered(String),
+    #[error(transparent)]
+    Key(Arc<KeyError>),
+    /// The store was closed.
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError::Database(Arc::new(e))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> StoreError {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+impl From<KeyError> for StoreError {
+    fn from(e: KeyError) -> StoreError {
+        StoreError::Key(Arc::new(e))
+    }
+}
+
+/// A subject known to the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectSummary {
+    pub subject: String,
+    /// The number of the subject's last event.
+    pub last_seq: u64,
+    /// How many events the subject has.
+    pub events: u64,
+}
+
+/// An API key of the server. The store keeps only the secret's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    /// Hex SHA-256 of the secret (the server generates and hashes it).
+    pub secret_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A version of a policy, as it was put in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersionRecord {
+    pub policy_id: String,
+    pub version: String,
+    /// SHA-256 of `text`.
+    pub sha256: String,
+    /// The YAML text.
+    pub text: String,
+    pub effective: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What `record_policy` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordOutcome {
+    New,
+    /// The same version with the same text was already recorded.
+    AlreadyRecorded,
+}
+
+/// Called during `verify` with the rows checked so far and the number the
+/// sealed head says there are.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// The ledger, the subject states materialised from it, API keys and policy
+/// versions, in one database.
+///
+/// Appends are durable when they return: the events, the subject states
+/// they change and the sealed head are committed in one transaction.
+pub trait Store: Send + Sync {
+    /// Appends one event (its `seq`, `prev_hash` and `hash` are set here)
+    /// and returns it as stored.
+    ///
+    /// Idempotent by id: an event whose id is stored already returns the
+    /// stored event when its content is the same (a retry), and
+    /// [`StoreError::Conflict`] when it differs.
+    fn append(&self, event: Event) -> impl Future<Output = Result<Event, StoreError>> + Send;
+
+    /// Appends events together, all or none (one banner choice is several
+    /// consents), with the same idempotency per event.
+    fn append_all(
+        &self,
+        events: Vec<Event>,
+    ) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+
+    /// The materialised state of a subject (empty for an unknown subject).
+    fn state(&self, subject: &str)
+    -> impl Future<Output = Result<SubjectState, StoreError>> + Send;
+
+    /// A subject's events numbered after `after_seq`, at most `limit`, in order.
+    fn subject_events(
+        &self,
+        subject: &str,
+        after_seq: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+
+    /// The events numbered after `after_seq`, at most `limit`, in order.
+    /// Numbers become visible in order, so another process can tail the
+    /// ledger by asking for what follows the last number it saw.
+    fn events(
+        &self,
+        after_seq: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+
+    /// The last event's number and hash; `None` for an empty ledger.
+    fn head(&self) -> impl Future<Output = Result<Option<(u64, String)>, StoreError>> + Send;
+
+    /// Subjects ordered by id, after `after`, at most `limit`.
+    fn subjects(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<SubjectSummary>, StoreError>> + Send;
+
+    /// Checks the whole ledger, a page at a time.
+    fn verify(&self) -> impl Future<Output = Result<Verification, StoreError>> + Send {
+        self.verify_with(&|_, _| {})
+    }
+
+    /// [`Store::verify`], reporting progress after each page.
+    fn verify_with(
+        &self,
+        progress: Progress<'_>,
+    ) -> impl Future<Output = Result<Verification, StoreError>> + Send;
+
+    /// Stores a new API key; [`StoreError::Conflict`] when its id is taken.
+    fn create_key(&self, key: ApiKeyRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn key(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<ApiKeyRecord>, StoreError>> + Send;
+
+    /// Every API key, revoked ones included, oldest first.
+    fn keys(&self) -> impl Future<Output = Result<Vec<ApiKeyRecord>, StoreError>> + Send;
+
+    /// How many API keys exist, revoked ones included (0: a first start).
+    fn key_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Revokes a key; `false` when there is no such key or it was revoked already.
+    fn revoke_key(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records a policy version. The same version with other text is a
+    /// [`StoreError::Conflict`]: versions are immutable once in force.
+    fn record_policy(
+        &self,
+        record: PolicyVersionRecord,
+    ) -> impl Future<Output = Result<RecordOutcome, StoreError>> + Send;
+
+    /// Every recorded policy version, text included, newest last.
+    fn policy_versions(
+        &self,
+    ) -> impl Future<Output = Result<Vec<PolicyVersionRecord>, StoreError>> + Send;
+
+    /// One recorded policy version.
+    fn policy_version(
+        &self,
+        policy_id: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<Option<PolicyVersionRecord>, StoreError>> + Send;
+
+    /// Finishes the appends already queued, then closes the connections.
+    fn close(&self) -> impl Future<Output = ()> + Send;
+}

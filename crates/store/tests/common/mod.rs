@@ -1,0 +1,120 @@
+//! Events and event kinds for the store's tests.
+
+#![allow(dead_code)]
+
+use chrono::{TimeZone, Utc};
+use proptest::prelude::*;
+use vow_policy::Channel;
+use vow_store::{Actor, ActorKind, Event, EventKind, EventSource};
+
+/// An unlinked event (`seq`, `prev_hash` and `hash` are set by the ledger).
+pub fn event(id: &str, subject: &str, minute: i64, kind: EventKind) -> Event {
+    Event {
+        seq: 0,
+        id: id.to_owned(),
+        subject: subject.to_owned(),
+        at: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(minute),
+        actor: Actor {
+            kind: ActorKind::Subject,
+            id: subject.to_owned(),
+        },
+        // promise: SHOP-07 — an off-line withdrawal would carry its evidence here
+        source: EventSource {
+            channel: "banner".into(),
+            document_version: Some("banner-3".into()),
+            text_hash: Some("ab12".into()),
+            ip: Some("192.0.2.0".into()),
+            ..Default::default()
+        },
+        policy_version: "2026-11".into(),
+        kind,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+}
+
+pub fn consent(id: &str, subject: &str, purpose: &str) -> Event {
+    event(
+        id,
+        subject,
+        0,
+        EventKind::ConsentGiven {
+            purpose: purpose.into(),
+        },
+    )
+}
+
+/// Six events for two subjects: alice consents, withdraws and is put
+/// under a hold; bob joins, opts out of SMS and is disclosed to a CRM.
+pub fn sample() -> Vec<Event> {
+    let kinds = vec![
+        EventKind::ConsentGiven {
+            purpose: "marketing".into(),
+        },
+        EventKind::MembershipStarted {
+            membership: "student".into(),
+        },
+        EventKind::PreferenceSet {
+            channel: Channel::Sms,
+            opted_out: true,
+        },
+        EventKind::ConsentWithdrawn {
+            purpose: "marketing".into(),
+        },
+        EventKind::HoldPlaced {
+            hold: "case-9".into(),
+        },
+        EventKind::DisclosureRecorded {
+            recipient: "crm".into(),
+            purpose: "support".into(),
+            categories: vec!["user.contact.email".into()],
+        },
+    ];
+    kinds
+        .into_iter()
+        .zip(["alice", "bob", "bob", "alice", "alice", "bob"])
+        .enumerate()
+        .map(|(i, (kind, subject))| event(&format!("evt-{i}"), subject, i as i64, kind))
+        .collect()
+}
+
+pub fn kind_strategy() -> impl Strategy<Value = EventKind> {
+    let purpose = prop::sample::select(vec!["marketing", "analytics", "support"]);
+    let membership = prop::sample::select(vec!["student", "staff"]);
+    let hold = prop::sample::select(vec!["case-1", "case-2"]);
+    prop_oneof![
+        purpose
+            .clone()
+            .prop_map(|p| EventKind::ConsentGiven { purpose: p.into() }),
+        purpose
+            .clone()
+            .prop_map(|p| EventKind::ConsentWithdrawn { purpose: p.into() }),
+        (
+            prop::sample::select(vec![Channel::Email, Channel::Sms]),
+            any::<bool>()
+        )
+            .prop_map(|(channel, opted_out)| EventKind::PreferenceSet { channel, opted_out }),
+        membership
+            .clone()
+            .prop_map(|m| EventKind::MembershipStarted {
+                membership: m.into()
+            }),
+        membership.prop_map(|m| EventKind::MembershipEnded {
+            membership: m.into()
+        }),
+        Just(EventKind::RestrictionPlaced),
+        Just(EventKind::RestrictionLifted),
+        purpose.clone().prop_map(|p| EventKind::ObjectionRecorded {
+            purpose: Some(p.into())
+        }),
+        Just(EventKind::ObjectionRecorded { purpose: None }),
+        hold.clone()
+            .prop_map(|h| EventKind::HoldPlaced { hold: h.into() }),
+        hold.prop_map(|h| EventKind::HoldReleased { hold: h.into() }),
+        any::<bool>().prop_map(|verified| EventKind::GuardianLinked {
+            guardian: "parent".into(),
+            verified
+        }),
+        Just(EventKind::PurchaseRecorded),
+    ]
+}
