@@ -2,9 +2,11 @@
 //! calls the library crates and prints. Nothing here is needed by a test or
 //! another crate.
 
+mod keys;
 mod ledger;
 mod output;
 mod policy;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -15,6 +17,9 @@ use clap::{Parser, Subcommand};
 /// The policy is one versioned YAML file. vow checks it, lints it against the
 /// law, renders the human-readable policy and cookie notice from it, and says
 /// what changed between two versions and when the new one may take effect.
+/// `vow serve` answers "may this data about this person be used for this
+/// purpose, now?" over HTTP, with reasons and obligations, and keeps a
+/// tamper-evident ledger of every consent and change.
 #[derive(Parser)]
 #[command(name = "vow", version, propagate_version = true, max_term_width = 100)]
 #[command(
@@ -28,6 +33,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the API: decisions, subjects, consents, the ledger.
+    ///
+    /// With no settings: SQLite in ./vow-data, the course-shop example policy
+    /// (written to vow-data/policy.yaml), 127.0.0.1:8080. Prints the URL and,
+    /// on first start, an admin key. Settings: flags, VOW_* variables, or
+    /// vow.toml (docs/serve.md).
+    Serve(serve::ServeArgs),
+    /// API keys: create, list, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Print the API's OpenAPI 3.1 description (the one /openapi.json serves).
+    Openapi {
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Work with policy files: check, lint, render, diff, schema.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -40,6 +61,9 @@ fn main() -> ExitCode {
     output::reset_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Keys(command) => keys::run(command),
+        Command::Openapi { output } => serve::openapi(output.as_deref()),
         Command::Policy(command) => policy::run(command),
         Command::Ledger(command) => ledger::run(command),
     };

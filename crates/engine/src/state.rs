@@ -10,6 +10,7 @@ use vow_policy::Channel;
 
 /// A consent given or withdrawn for one purpose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRecord {
     /// `true`: given; `false`: withdrawn or refused.
     pub given: bool,
@@ -21,6 +22,7 @@ pub struct ConsentRecord {
 /// A subject's state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectState {
     /// The subject kind (`customer`, `student`, `child`...).
     pub kind: Option<String>,

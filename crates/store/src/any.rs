@@ -55,6 +55,10 @@ impl Store for AnyStore {
         each!(self, s => s.append(event))
     }
 
+    async fn subject(&self, subject: &str) -> Result<Option<SubjectSummary>, StoreError> {
+        each!(self, s => s.subject(subject))
+    }
+
     async fn append_all(&self, events: Vec<Event>) -> Result<Vec<Event>, StoreError> {
         each!(self, s => s.append_all(events))
     }

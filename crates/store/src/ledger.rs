@@ -17,6 +17,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActorKind {
     /// The person themselves.
     Subject,
@@ -29,6 +30,7 @@ pub enum ActorKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub kind: ActorKind,
     pub id: String,
@@ -36,6 +38,7 @@ pub struct Actor {
 
 /// What the person saw and how the event reached vow: the proof of consent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventSource {
     /// `banner`, `privacy_centre`, `form:<id>`, `api`, `email`, `post`...
     pub channel: String,
@@ -53,11 +56,15 @@ pub struct EventSource {
     /// For staff entries: the evidence received (a letter's reference).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// The API key the event was written with (its id, never the secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
 }
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     ConsentGiven {
         purpose: String,
@@ -113,8 +120,33 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// The event's type as serialised (`consent_given`...), for logs and metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ConsentGiven { .. } => "consent_given",
+            EventKind::ConsentWithdrawn { .. } => "consent_withdrawn",
+            EventKind::PreferenceSet { .. } => "preference_set",
+            EventKind::MembershipStarted { .. } => "membership_started",
+            EventKind::MembershipEnded { .. } => "membership_ended",
+            EventKind::GuardianLinked { .. } => "guardian_linked",
+            EventKind::AttributesSet { .. } => "attributes_set",
+            EventKind::PurchaseRecorded => "purchase_recorded",
+            EventKind::RestrictionPlaced => "restriction_placed",
+            EventKind::RestrictionLifted => "restriction_lifted",
+            EventKind::ObjectionRecorded { .. } => "objection_recorded",
+            EventKind::HoldPlaced { .. } => "hold_placed",
+            EventKind::HoldReleased { .. } => "hold_released",
+            EventKind::DisclosureRecorded { .. } => "disclosure_recorded",
+            EventKind::NoticeSent { .. } => "notice_sent",
+            EventKind::Request { .. } => "request",
+        }
+    }
+}
+
 /// One ledger event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Position in the chain, from 1.
     pub seq: u64,
@@ -133,13 +165,15 @@ pub struct Event {
 
 impl Event {
     /// Whether two events record the same thing: everything but their place
-    /// in the chain (`seq`, `prev_hash`, `hash`). A retried append is the
-    /// same event; anything else under a stored id is a conflict.
+    /// in the chain (`seq`, `prev_hash`, `hash`) and the time they were
+    /// stamped. A retried append is the same event (the first one written
+    /// stands, with its time); anything else under a stored id is a conflict.
     pub fn same_content(&self, other: &Event) -> bool {
         let unplaced = |e: &Event| Event {
             seq: 0,
             prev_hash: String::new(),
             hash: String::new(),
+            at: DateTime::<Utc>::UNIX_EPOCH,
             ..e.clone()
         };
         unplaced(self) == unplaced(other)

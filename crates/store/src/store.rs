@@ -66,6 +66,7 @@ impl From<KeyError> for StoreError {
 
 /// A subject known to the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectSummary {
     pub subject: String,
     /// The number of the subject's last event.
@@ -163,6 +164,12 @@ pub trait Store: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<SubjectSummary>, StoreError>> + Send;
+
+    /// One subject's summary; `None` when no event names it.
+    fn subject(
+        &self,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<SubjectSummary>, StoreError>> + Send;
 
     /// Checks the whole ledger, a page at a time.
     fn verify(&self) -> impl Future<Output = Result<Verification, StoreError>> + Send {

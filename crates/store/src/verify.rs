@@ -27,6 +27,7 @@ use crate::ledger::{Event, GENESIS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TamperKind {
     /// The event's content, or its hash, no longer is what was written.
     Changed,
@@ -40,6 +41,7 @@ pub enum TamperKind {
 
 /// A place where the ledger was tampered with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tamper {
     pub kind: TamperKind,
     /// The event concerned (for deleted events, the first one missing; 0
@@ -53,6 +55,7 @@ pub struct Tamper {
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verification {
     /// Rows read from the ledger.
     pub events: u64,

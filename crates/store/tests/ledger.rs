@@ -220,6 +220,13 @@ fn ledger(kinds: Vec<EventKind>) -> (Vec<StoredEvent>, SealedHead) {
 }
 
 proptest! {
+    /// The name logs and metrics give an event is its serialised type.
+    #[test]
+    fn an_event_kind_is_named_as_serialised(kind in kind_strategy()) {
+        let value = serde_json::to_value(&kind).unwrap();
+        prop_assert_eq!(value["type"].as_str(), Some(kind.name()));
+    }
+
     /// Rebuilding a subject's state from the events gives the state that was
     /// maintained event by event as they were written.
     #[test]

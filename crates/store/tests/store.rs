@@ -358,9 +358,17 @@ async fn retries_are_idempotent<S: Backend>() {
         .await
         .unwrap();
     assert_eq!((twice[0].seq, twice[1].seq), (3, 3));
+    // A retry stamped later (the client timed out and sent it again) is
+    // the same event: the first one stands, with its time.
+    let mut later = e.clone();
+    later.at += chrono::Duration::seconds(1);
+    let first = db.store.append(later).await.unwrap();
+    assert_eq!((first.seq, first.at), (1, e.at));
     // Other content under a stored id is refused, and says why.
     let mut changed = e.clone();
-    changed.at += chrono::Duration::seconds(1);
+    changed.kind = EventKind::ConsentWithdrawn {
+        purpose: "marketing".into(),
+    };
     let err = db.store.append(changed).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
     assert!(err.to_string().contains("retry-1"));

@@ -255,15 +255,16 @@ where
             .bind(number(limit))
             .fetch_all(&self.reads)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SubjectSummary {
-                    subject: r.try_get(0)?,
-                    last_seq: count(r.try_get(1)?),
-                    events: count(r.try_get(2)?),
-                })
-            })
-            .collect()
+        rows.iter().map(summary::<DB>).collect()
+    }
+
+    async fn subject(&self, subject: &str) -> Result<Option<SubjectSummary>, StoreError> {
+        let row =
+            sqlx::query("SELECT subject, last_seq, events FROM subject_state WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(&self.reads)
+                .await?;
+        row.as_ref().map(summary::<DB>).transpose()
     }
 
     async fn verify_with(&self, progress: Progress<'_>) -> Result<Verification, StoreError> {
@@ -426,6 +427,20 @@ where
         self.writes.close().await;
         self.reads.close().await;
     }
+}
+
+fn summary<DB>(row: &DB::Row) -> Result<SubjectSummary, StoreError>
+where
+    DB: Database,
+    String: Type<DB> + for<'r> Decode<'r, DB>,
+    i64: Type<DB> + for<'r> Decode<'r, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    Ok(SubjectSummary {
+        subject: row.try_get(0)?,
+        last_seq: count(row.try_get(1)?),
+        events: count(row.try_get(2)?),
+    })
 }
 
 fn api_key<DB>(row: &DB::Row) -> Result<ApiKeyRecord, StoreError>

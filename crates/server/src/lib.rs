@@ -1,0 +1,154 @@
+//! The vow server: the HTTP API (documented in OpenAPI), health and
+//! metrics, and `serve`, which opens the store, puts the policy in force
+//! and runs until asked to stop.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so that tests
+//! drive it without a socket (`tower::ServiceExt::oneshot`). Handlers are
+//! thin: parse, call the engine or the store, map the result.
+
+pub mod auth;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod openapi;
+pub mod routes;
+pub mod runtime;
+pub mod serve;
+pub mod state;
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use config::{Config, Settings};
+pub use state::{AppState, Limits, Shared};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// The whole API.
+pub fn app(state: AppState) -> Router {
+    use routes::*;
+    let api = Router::new()
+        .route("/decisions", post(decisions::decisions))
+        .route("/subjects", get(subjects::list))
+        .route(
+            "/subjects/{subject}",
+            get(subjects::show).patch(subjects::attributes),
+        )
+        .route("/subjects/{subject}/events", get(subjects::events))
+        .route("/subjects/{subject}/consents", post(subjects::consents))
+        .route(
+            "/subjects/{subject}/preferences",
+            post(subjects::preferences),
+        )
+        .route(
+            "/subjects/{subject}/memberships",
+            post(subjects::membership_start),
+        )
+        .route(
+            "/subjects/{subject}/memberships/{membership}",
+            delete(subjects::membership_end),
+        )
+        .route("/subjects/{subject}/guardians", post(subjects::guardian))
+        .route("/subjects/{subject}/purchases", post(subjects::purchase))
+        .route("/policy", get(policy::current))
+        .route("/policy/versions", get(policy::versions))
+        .route("/policy/versions/{version}", get(policy::version))
+        .route("/ledger/head", get(ledger::head))
+        .route("/ledger/events", get(ledger::events))
+        .route("/ledger/verify", get(ledger::verify))
+        .route("/keys", post(keys::create).get(keys::list))
+        .route("/keys/{id}", delete(keys::revoke));
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .nest("/v1", api)
+        .route("/", get(health::index))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/openapi.json", get(health::openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), timeout))
+        .layer(DefaultBodyLimit::max(state.limits.body))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("a handler panicked").into_response()
+        }))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no endpoint at this path")
+        .hint("the endpoints are listed at /openapi.json")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        "this endpoint does not take this HTTP method",
+    )
+    .hint("the methods of each endpoint are listed at /openapi.json")
+}
+
+async fn timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.limits.timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            ErrorCode::RequestTimeout,
+            format!(
+                "the request took longer than {} ms",
+                state.limits.timeout.as_millis()
+            ),
+        )
+        .hint("for writes: retry with the same event id; the write is recorded at most once")
+        .into_response(),
+    }
+}
+
+/// Requests by route and status, and their latency.
+async fn record_metrics(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("vow_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("vow_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// The process-wide Prometheus recorder (installed once).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1,
+                    0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ])
+                .expect("the buckets are not empty")
+                .install_recorder()
+                .expect("no other metrics recorder is installed")
+        })
+        .clone()
+}

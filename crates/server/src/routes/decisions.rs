@@ -1,0 +1,204 @@
+//! `POST /v1/decisions`: one query or a batch, decided by the engine on the
+//! subjects' states (from memory) at the server's clock, or at `at`.
+
+use std::net::IpAddr;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vow_engine::{Action, Context, Decision, Query, decide};
+use vow_policy::Channel;
+
+use crate::auth::{Authorized, Decide};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::json;
+use crate::openapi::DecisionDoc;
+use crate::state::AppState;
+
+/// One question: may this data about this person be used for this purpose
+/// (sent to this recipient, by this channel), now?
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionQuery {
+    /// The person. Without one, the query is decided for an unknown
+    /// visitor (no consent, no attributes).
+    #[schema(example = "customer-42")]
+    pub subject: Option<String>,
+    /// A purpose id of the policy in force.
+    #[schema(example = "marketing")]
+    pub purpose: String,
+    /// Data categories (`user.contact.email`) or groups of them (`user.contact`).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// `use` (default), `store` (allowed under a restriction) or `erase`.
+    #[serde(default)]
+    pub action: ActionParam,
+    /// A recipient id: the decision then carries what it may receive.
+    pub recipient: Option<String>,
+    /// The channel of a message.
+    #[schema(value_type = Option<String>, example = "email")]
+    pub channel: Option<Channel>,
+    /// A communication type id (`billing_notice`).
+    pub communication: Option<String>,
+    /// Where the data was collected, for purpose binding.
+    pub collection_point: Option<String>,
+    #[serde(default)]
+    pub context: ContextParam,
+    /// Decide as of this instant instead of now (what-if; nothing is recorded).
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionParam {
+    #[default]
+    Use,
+    Store,
+    Erase,
+}
+
+/// The request's context.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContextParam {
+    /// Where the request comes from, overriding the subject's jurisdiction (`FR`, `US-CA`).
+    pub jurisdiction: Option<String>,
+    /// The browser sent `Sec-GPC: 1`.
+    #[serde(default)]
+    pub gpc: bool,
+    /// The browser sent `DNT: 1`.
+    #[serde(default)]
+    pub dnt: bool,
+    /// The person's IP address: an obligation to truncate it returns the truncated form.
+    #[schema(value_type = Option<String>, example = "203.0.113.77")]
+    pub ip: Option<IpAddr>,
+}
+
+/// A batch of queries, decided in order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBatch {
+    pub queries: Vec<DecisionQuery>,
+}
+
+/// The answer to one query.
+#[derive(Serialize)]
+pub struct DecisionAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<&'a str>,
+    pub purpose: &'a str,
+    #[serde(flatten)]
+    pub decision: Decision,
+    pub policy_version: &'a str,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+pub struct BatchAnswer<'a> {
+    pub decisions: Vec<DecisionAnswer<'a>>,
+}
+
+/// Which of the two shapes a body has, without parsing it twice in full.
+#[derive(Deserialize)]
+struct Shape {
+    #[serde(default)]
+    queries: Option<serde::de::IgnoredAny>,
+}
+
+/// Decide one query, or a batch (`{"queries": [...]}`).
+#[utoipa::path(
+    post,
+    path = "/v1/decisions",
+    tag = "decisions",
+    request_body(
+        description = "One query, or `{\"queries\": [...]}` for a batch.",
+        content(
+            (DecisionQuery = "application/json"),
+        )
+    ),
+    responses(
+        (status = 200, description = "The decision (for a batch: `{\"decisions\": [...]}`, in the order asked).", body = DecisionDoc),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("api_key" = ["decide"]))
+)]
+pub async fn decisions(
+    _: Authorized<Decide>,
+    State(state): State<AppState>,
+    body: json::Body,
+) -> ApiResult<axum::response::Response> {
+    let bytes: Bytes = body.0;
+    let shape: Shape = json::parse(&bytes)?;
+    let now = Utc::now();
+    if shape.queries.is_some() {
+        let batch: DecisionBatch = json::parse(&bytes)?;
+        if batch.queries.len() > state.limits.batch {
+            return Err(ApiError::new(
+                ErrorCode::BatchTooLarge,
+                format!(
+                    "the batch holds {} queries; at most {} are decided at once",
+                    batch.queries.len(),
+                    state.limits.batch
+                ),
+            )
+            .field("queries")
+            .hint("split it into several requests"));
+        }
+        let mut answers = Vec::with_capacity(batch.queries.len());
+        for q in &batch.queries {
+            answers.push(answer(&state, q, now).await?);
+        }
+        Ok(Json(BatchAnswer { decisions: answers }).into_response())
+    } else {
+        let q: DecisionQuery = json::parse(&bytes)?;
+        let answer = answer(&state, &q, now).await?;
+        Ok(Json(answer).into_response())
+    }
+}
+
+async fn answer<'a>(
+    state: &'a AppState,
+    q: &'a DecisionQuery,
+    now: DateTime<Utc>,
+) -> ApiResult<DecisionAnswer<'a>> {
+    let subject_state = match &q.subject {
+        Some(subject) => state.subject_state(subject).await?,
+        None => Default::default(),
+    };
+    let categories: Vec<&str> = q.categories.iter().map(String::as_str).collect();
+    let query = Query {
+        purpose: &q.purpose,
+        categories: &categories,
+        action: match q.action {
+            ActionParam::Use => Action::Use,
+            ActionParam::Store => Action::Store,
+            ActionParam::Erase => Action::Erase,
+        },
+        recipient: q.recipient.as_deref(),
+        channel: q.channel,
+        communication: q.communication.as_deref(),
+        collection_point: q.collection_point.as_deref(),
+        context: Context {
+            jurisdiction: q.context.jurisdiction.as_deref(),
+            gpc: q.context.gpc,
+            dnt: q.context.dnt,
+            ip: q.context.ip,
+        },
+    };
+    let at = q.at.unwrap_or(now);
+    let decision = decide(&state.policy.compiled, &subject_state, &query, at);
+    metrics::counter!("vow_decisions_total", "allowed" => if decision.allowed { "true" } else { "false" })
+        .increment(1);
+    Ok(DecisionAnswer {
+        subject: q.subject.as_deref(),
+        purpose: &q.purpose,
+        decision,
+        policy_version: state.policy.version(),
+        decided_at: at,
+    })
+}

@@ -1,0 +1,8 @@
+//! The handlers, one module per resource.
+
+pub mod decisions;
+pub mod health;
+pub mod keys;
+pub mod ledger;
+pub mod policy;
+pub mod subjects;

@@ -1,0 +1,87 @@
+//! What every handler shares: the store, the policy in force, the subject
+//! cache, the keys, the limits.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use vow_engine::SubjectState;
+use vow_store::{AnyStore, Event, Store};
+
+use crate::auth::KeyRing;
+use crate::cache::SubjectCache;
+use crate::error::ApiResult;
+use crate::runtime::PolicyInForce;
+
+/// Request limits.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub body: usize,
+    pub timeout: Duration,
+    pub batch: usize,
+    /// Most events or subjects returned by one page.
+    pub page: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            body: 1024 * 1024,
+            timeout: Duration::from_secs(10),
+            batch: 1_000,
+            page: 1_000,
+        }
+    }
+}
+
+pub struct Shared {
+    pub store: AnyStore,
+    pub policy: Arc<PolicyInForce>,
+    pub subjects: SubjectCache,
+    pub keys: KeyRing,
+    pub limits: Limits,
+    pub metrics: PrometheusHandle,
+    /// False until start-up finished and while the store is unreachable.
+    pub ready: AtomicBool,
+}
+
+/// The handlers' state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+
+    /// A subject's state, from the cache.
+    pub async fn subject_state(&self, subject: &str) -> ApiResult<Arc<SubjectState>> {
+        Ok(self.subjects.get(&self.store, subject).await?)
+    }
+
+    /// Appends events (all or nothing) and forgets the subjects' cached states.
+    pub async fn record(&self, events: Vec<Event>) -> ApiResult<Vec<Event>> {
+        let subjects: Vec<String> = events.iter().map(|e| e.subject.clone()).collect();
+        let result = self.store.append_all(events).await;
+        // Even a failed batch may have raced with a write: forget either way.
+        for s in &subjects {
+            self.subjects.invalidate(s);
+        }
+        let stored = result?;
+        for e in &stored {
+            metrics::counter!("vow_ledger_events_total", "type" => e.kind.name()).increment(1);
+            tracing::info!(seq = e.seq, id = %e.id, subject = %e.subject, kind = e.kind.name(), "event recorded");
+        }
+        Ok(stored)
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

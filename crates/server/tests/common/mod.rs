@@ -1,0 +1,242 @@
+//! A whole server per test, without a socket: the real start-up (`prepare`)
+//! on a store of its own — SQLite in a temporary directory, or a PostgreSQL
+//! database created for the test and dropped after it.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use vow_server::{AppState, Settings};
+use vow_store::Store;
+
+pub const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
+
+pub fn example(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../examples/{name}/policy.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the example exists")
+}
+
+pub struct TestApp {
+    pub app: Router,
+    pub state: AppState,
+    /// The admin key printed on first start.
+    pub admin: String,
+    pub dir: tempfile::TempDir,
+    pub database: Option<TestDatabase>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl TestApp {
+    /// A server on SQLite running `policy`.
+    pub async fn sqlite(policy: &str) -> TestApp {
+        TestApp::start(policy, None).await
+    }
+
+    /// A server on a fresh PostgreSQL database running `policy`.
+    pub async fn postgres(policy: &str) -> TestApp {
+        let db = TestDatabase::create().await;
+        TestApp::start(policy, Some(db)).await
+    }
+
+    async fn start(policy: &str, database: Option<TestDatabase>) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (state, started) = TestApp::prepare(&dir, policy, database.as_ref())
+            .await
+            .expect("the server starts");
+        TestApp {
+            app: vow_server::app(state.clone()),
+            state,
+            admin: started
+                .admin_token
+                .expect("first start prints an admin key"),
+            dir,
+            database,
+        }
+    }
+
+    /// Stops this server and starts another on the same store with `policy`.
+    pub async fn restart(self, policy: &str) -> Result<TestApp, vow_server::serve::ServeError> {
+        let TestApp {
+            state,
+            admin,
+            dir,
+            database,
+            app,
+        } = self;
+        drop(app);
+        state.store.close().await;
+        drop(state);
+        let (state, _) = TestApp::prepare(&dir, policy, database.as_ref()).await?;
+        Ok(TestApp {
+            app: vow_server::app(state.clone()),
+            state,
+            admin,
+            dir,
+            database,
+        })
+    }
+
+    async fn prepare(
+        dir: &tempfile::TempDir,
+        policy: &str,
+        database: Option<&TestDatabase>,
+    ) -> Result<(AppState, vow_server::serve::Started), vow_server::serve::ServeError> {
+        let path = dir.path().join("policy.yaml");
+        std::fs::write(&path, policy).expect("write policy");
+        let config = Settings {
+            data_dir: Some(dir.path().join("data")),
+            policy: Some(path),
+            database: database.as_ref().map(|d| d.url.clone()),
+            ..Settings::default()
+        }
+        .resolve();
+        let (state, started) = vow_server::serve::prepare(&config).await?;
+        state
+            .ready
+            .store(true, std::sync::atomic::Ordering::Release);
+        Ok((state, started))
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(key) = key {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .expect("a request");
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self
+            .app
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        let admin = self.admin.clone();
+        self.call(Method::GET, path, Some(&admin), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        let admin = self.admin.clone();
+        self.call(Method::POST, path, Some(&admin), Some(body))
+            .await
+    }
+
+    /// Decides one query with the admin key; panics on a non-200.
+    pub async fn decide(&self, query: Value) -> Value {
+        let answer = self.post("/v1/decisions", query).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.body
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+}
+
+/// A PostgreSQL database of the test's own, dropped when it ends.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        use sqlx::Executor;
+        let name = format!("vow_server_test_{}", uuid_like());
+        let pool = sqlx::PgPool::connect(&format!("{POSTGRES}/postgres"))
+            .await
+            .expect("PostgreSQL runs on 127.0.0.1:5432");
+        pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create database");
+        pool.close().await;
+        TestDatabase {
+            url: format!("{POSTGRES}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside any runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                use sqlx::Executor;
+                if let Ok(pool) = sqlx::PgPool::connect(&format!("{POSTGRES}/postgres")).await {
+                    let _ = pool
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    format!("{}_{}", std::process::id(), nanos)
+}

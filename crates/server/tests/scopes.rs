@@ -1,0 +1,178 @@
+//! Every endpoint of the OpenAPI description, walked with no key, a wrong
+//! key and a key of each scope: 401 without a valid key, 403 without the
+//! scope, success with it — and every answer matches the schema the
+//! description gives for it. The list of endpoints is read from the
+//! description itself, so a new endpoint is walked without editing this.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{TestApp, example};
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+use vow_server::auth::Scope;
+
+/// A valid body for each operation that takes one.
+fn body_for(method: &str, path: &str) -> Option<Value> {
+    Some(match (method, path) {
+        ("post", "/v1/decisions") => {
+            json!({"subject": "walker", "purpose": "marketing", "categories": ["user.contact.email"]})
+        }
+        ("post", "/v1/subjects/{subject}/consents") => json!({"purposes": {"marketing": true}}),
+        ("post", "/v1/subjects/{subject}/preferences") => json!({"channels": {"email": false}}),
+        ("post", "/v1/subjects/{subject}/memberships") => {
+            json!({"membership": "licensed_institution"})
+        }
+        ("post", "/v1/subjects/{subject}/guardians") => {
+            json!({"guardian": "parent-1", "verified": true})
+        }
+        ("post", "/v1/subjects/{subject}/purchases") => json!({}),
+        ("patch", "/v1/subjects/{subject}") => json!({"jurisdiction": "US"}),
+        ("post", "/v1/keys") => json!({"name": "walked", "scopes": ["read"]}),
+        _ => return None,
+    })
+}
+
+fn concrete(path: &str, key_id: &str) -> String {
+    path.replace("{subject}", "walker")
+        .replace("{membership}", "licensed_institution")
+        .replace("{version}", "2017-07-20")
+        .replace("{id}", key_id)
+}
+
+/// Checks `body` against the schema the description gives for this answer.
+fn check_schema(spec: &Value, path: &str, method: &str, status: StatusCode, body: &Value) {
+    let responses = &spec["paths"][path][method]["responses"];
+    let code = status.as_u16().to_string();
+    assert!(
+        responses.get(&code).is_some(),
+        "{method} {path} answered {status}, which its description does not list: {body}"
+    );
+    let pointer = format!(
+        "/paths/{}/{method}/responses/{code}/content/application~1json/schema",
+        path.replace('~', "~0").replace('/', "~1")
+    );
+    if spec.pointer(&pointer).is_none() {
+        return; // Not JSON (metrics), or no body documented.
+    }
+    let mut schema = spec.clone();
+    // A URI fragment: braces of path templates are percent-encoded.
+    schema["$ref"] = json!(format!(
+        "#{}",
+        pointer.replace('{', "%7B").replace('}', "%7D")
+    ));
+    let validator = jsonschema::validator_for(&schema).expect("the description's schemas compile");
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} ({status}) does not match its schema: {errors:?}\n{body}"
+    );
+}
+
+#[tokio::test]
+async fn every_endpoint_checks_its_key_and_scope() {
+    let app = TestApp::sqlite(&example("edtech-classroom")).await;
+    let spec = serde_json::to_value(vow_server::openapi::ApiDoc::openapi()).unwrap();
+    // Something to read.
+    app.post(
+        "/v1/subjects/walker/consents",
+        json!({"purposes": {"marketing": true}}),
+    )
+    .await;
+
+    let mut keys = Vec::new();
+    for scope in Scope::ALL {
+        let created = app
+            .post(
+                "/v1/keys",
+                json!({"name": scope.as_str(), "scopes": [scope.as_str()]}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED);
+        keys.push((scope, created.body["token"].as_str().unwrap().to_owned()));
+    }
+    let wrong = format!("vow_{}_{}", "ffffffffffff", "0".repeat(64));
+
+    let mut walked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let required: Option<Scope> = op
+                .get("security")
+                .and_then(|s| s[0]["api_key"][0].as_str())
+                .map(|s| Scope::parse(s).expect("a known scope"));
+            let body = body_for(method, path);
+            if op.get("requestBody").is_some() && body.is_none() {
+                panic!("{method} {path} takes a body: add one to body_for");
+            }
+            // A key to revoke, fresh for each call that revokes.
+            let victim = || async {
+                let k = app
+                    .post("/v1/keys", json!({"name": "victim", "scopes": ["read"]}))
+                    .await;
+                k.body["id"].as_str().unwrap().to_owned()
+            };
+
+            let Some(required) = required else {
+                let answer = app
+                    .call(http.clone(), &concrete(path, "none"), None, body.clone())
+                    .await;
+                assert!(
+                    answer.status.is_success(),
+                    "{method} {path} is public: {}",
+                    answer.status
+                );
+                check_schema(&spec, path, method, answer.status, &answer.body);
+                walked += 1;
+                continue;
+            };
+
+            let url = concrete(path, &victim().await);
+            let none = app.call(http.clone(), &url, None, body.clone()).await;
+            assert_eq!(
+                none.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} without a key"
+            );
+            assert_eq!(none.body["error"]["code"], "missing_api_key");
+            check_schema(&spec, path, method, none.status, &none.body);
+            let bad = app
+                .call(http.clone(), &url, Some(&wrong), body.clone())
+                .await;
+            assert_eq!(
+                bad.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with a wrong key"
+            );
+            assert_eq!(bad.body["error"]["code"], "invalid_api_key");
+
+            for (scope, token) in &keys {
+                let url = concrete(path, &victim().await);
+                let answer = app
+                    .call(http.clone(), &url, Some(token), body.clone())
+                    .await;
+                if *scope == required || *scope == Scope::Admin {
+                    assert!(
+                        answer.status.is_success(),
+                        "{method} {path} with scope {scope:?}: {} {}",
+                        answer.status,
+                        answer.body
+                    );
+                } else {
+                    assert_eq!(
+                        answer.status,
+                        StatusCode::FORBIDDEN,
+                        "{method} {path} with scope {scope:?}"
+                    );
+                    assert_eq!(answer.body["error"]["code"], "insufficient_scope");
+                }
+                check_schema(&spec, path, method, answer.status, &answer.body);
+            }
+            walked += 1;
+        }
+    }
+    assert!(walked >= 20, "walked {walked} endpoints");
+}
