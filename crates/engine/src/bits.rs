@@ -1,85 +1,161 @@
-//! A fixed-size set of small integers (category indices), as 64-bit words.
-//! Union, intersection and subset tests are a handful of word operations.
+//! A set of small integers (category indices), as 64-bit words.
+//!
+//! Only the words from the lowest element to the highest are kept, inline
+//! up to four words (256 categories' worth): the sets a decision builds
+//! from a query stay on the stack, whatever the size of the policy, and a
+//! set operation costs the span of its operands, not the number of
+//! categories the policy declares. Not a general-purpose bitset: there is
+//! no removal and no complement.
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 /// A set of category indices.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Bits {
-    words: Vec<u64>,
+    /// The word index that `words[0]` stands for (0 when empty).
+    first: usize,
+    /// Neither starts nor ends with a zero word, so equal sets are equal values.
+    words: SmallVec<[u64; 4]>,
 }
 
 impl Bits {
-    pub fn with_capacity(bits: usize) -> Bits {
+    /// The set's word at absolute word index `i`.
+    fn word(&self, i: usize) -> u64 {
+        i.checked_sub(self.first)
+            .and_then(|k| self.words.get(k))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// One past the last word index held.
+    fn end(&self) -> usize {
+        self.first + self.words.len()
+    }
+
+    /// The set of words `first..`, with zero words at either end dropped.
+    fn trimmed(first: usize, mut words: SmallVec<[u64; 4]>) -> Bits {
+        let len = words.iter().rposition(|w| *w != 0).map_or(0, |i| i + 1);
+        words.truncate(len);
+        let lead = words.iter().take_while(|w| **w == 0).count();
+        if words.is_empty() {
+            return Bits::default();
+        }
+        words.drain(..lead);
         Bits {
-            words: vec![0; bits.div_ceil(64)],
+            first: first + lead,
+            words,
         }
     }
 
     pub fn insert(&mut self, bit: usize) {
         let word = bit / 64;
-        if word >= self.words.len() {
-            self.words.resize(word + 1, 0);
+        if self.words.is_empty() {
+            self.first = word;
+            self.words.push(0);
+        } else if word < self.first {
+            self.words
+                .insert_many(0, std::iter::repeat_n(0, self.first - word));
+            self.first = word;
+        } else if word >= self.end() {
+            self.words.resize(word - self.first + 1, 0);
         }
-        self.words[word] |= 1 << (bit % 64);
+        self.words[word - self.first] |= 1 << (bit % 64);
     }
 
     pub fn contains(&self, bit: usize) -> bool {
-        self.words
-            .get(bit / 64)
-            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        self.word(bit / 64) & (1 << (bit % 64)) != 0
     }
 
     pub fn union_with(&mut self, other: &Bits) {
-        if other.words.len() > self.words.len() {
-            self.words.resize(other.words.len(), 0);
+        if other.words.is_empty() {
+            return;
         }
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
+        if self.words.is_empty() {
+            self.first = other.first;
+            self.words.extend_from_slice(&other.words);
+            return;
+        }
+        if other.first < self.first {
+            self.words
+                .insert_many(0, std::iter::repeat_n(0, self.first - other.first));
+            self.first = other.first;
+        }
+        if other.end() > self.end() {
+            self.words.resize(other.end() - self.first, 0);
+        }
+        let offset = other.first - self.first;
+        for (a, b) in self.words[offset..].iter_mut().zip(&other.words) {
             *a |= b;
         }
     }
 
     /// The elements of `self` that are also in `other`.
     pub fn intersection(&self, other: &Bits) -> Bits {
-        Bits {
-            words: self
-                .words
-                .iter()
-                .zip(other.words.iter().chain(std::iter::repeat(&0)))
-                .map(|(a, b)| a & b)
-                .collect(),
-        }
+        let first = self.first.max(other.first);
+        let end = self.end().min(other.end());
+        Bits::trimmed(
+            first,
+            (first..end).map(|i| self.word(i) & other.word(i)).collect(),
+        )
     }
 
     /// The elements of `self` that are not in `other`.
     pub fn difference(&self, other: &Bits) -> Bits {
-        Bits {
-            words: self
-                .words
-                .iter()
-                .zip(other.words.iter().chain(std::iter::repeat(&0)))
-                .map(|(a, b)| a & !b)
+        Bits::trimmed(
+            self.first,
+            (self.first..self.end())
+                .map(|i| self.word(i) & !other.word(i))
                 .collect(),
-        }
+        )
     }
 
     pub fn is_subset(&self, other: &Bits) -> bool {
-        self.words
-            .iter()
-            .enumerate()
-            .all(|(i, a)| a & !other.words.get(i).copied().unwrap_or(0) == 0)
+        (self.first..self.end()).all(|i| self.word(i) & !other.word(i) == 0)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|w| *w == 0)
+        self.words.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, w)| {
-            (0..64)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| i * 64 + b)
-        })
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The elements, in increasing order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            words: &self.words,
+            base: self.first * 64,
+            current: self.words.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+/// The elements of a [`Bits`], in increasing order.
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    /// The words not yet started; `words[0]` is the one being read.
+    words: &'a [u64],
+    /// The element that bit 0 of `words[0]` stands for.
+    base: usize,
+    /// What remains of `words[0]`.
+    current: u64,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.current == 0 {
+            self.words = self.words.get(1..).filter(|w| !w.is_empty())?;
+            self.base += 64;
+            self.current = self.words[0];
+        }
+        let bit = self.current.trailing_zeros() as usize;
+        self.current &= self.current - 1;
+        Some(self.base + bit)
     }
 }
 
@@ -93,11 +169,17 @@ impl Serialize for Bits {
 mod tests {
     use super::*;
 
+    fn of(bits: &[usize]) -> Bits {
+        let mut set = Bits::default();
+        for b in bits {
+            set.insert(*b);
+        }
+        set
+    }
+
     #[test]
     fn set_operations() {
-        let mut a = Bits::with_capacity(130);
-        a.insert(1);
-        a.insert(129);
+        let a = of(&[1, 129]);
         let mut b = Bits::default();
         b.insert(1);
         assert!(b.is_subset(&a) && !a.is_subset(&b));
@@ -106,5 +188,36 @@ mod tests {
         b.union_with(&a);
         assert!(a.is_subset(&b) && b.contains(129));
         assert!(Bits::default().is_empty());
+    }
+
+    #[test]
+    fn sets_keep_only_their_span() {
+        // Far from zero, and built in any order, a set is the same value.
+        let a = of(&[6_400, 640, 6_463]);
+        let b = of(&[6_463, 640, 6_400]);
+        assert_eq!(a, b);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![640, 6_400, 6_463]);
+        assert_eq!(a.len(), 3);
+        // An intersection far from both ends shrinks to its own words.
+        let c = a.intersection(&of(&[6_400, 6_463, 9_000]));
+        assert_eq!(c, of(&[6_400, 6_463]));
+        assert!(!c.words.spilled(), "{c:?}");
+        // Emptied sets are all the same empty set.
+        assert_eq!(c.difference(&a), Bits::default());
+        assert_eq!(of(&[5]).intersection(&of(&[700])), Bits::default());
+        assert!(of(&[]).is_subset(&of(&[3])) && !of(&[3]).is_subset(&of(&[])));
+        assert!(!of(&[700]).contains(5) && of(&[700]).contains(700));
+    }
+
+    #[test]
+    fn union_grows_either_way() {
+        let mut a = of(&[300]);
+        a.union_with(&of(&[2]));
+        a.union_with(&of(&[1_000]));
+        a.union_with(&Bits::default());
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![2, 300, 1_000]);
+        let mut empty = Bits::default();
+        empty.union_with(&a);
+        assert_eq!(empty, a);
     }
 }

@@ -1,22 +1,23 @@
 //! `compile`: a checked policy turned into what decisions need, looked up
 //! by index: every category a bit, every purpose, recipient, membership and
-//! communication in a vector, every id interned once.
-
-use std::collections::HashMap;
+//! communication in a vector, every id interned once (a fast hash, not
+//! SipHash: the keys come from the policy). What a decision would otherwise
+//! work out each time is worked out here: promise lists as strings, the
+//! lawful basis and consent model in each jurisdiction, tag flags.
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 use vow_policy::model::*;
 use vow_policy::{CategoryKey, law};
 
 use crate::bits::Bits;
+use crate::reason::CategoryList;
 
 /// A purpose, ready for decisions.
 #[derive(Debug, Clone)]
 pub struct CompiledPurpose {
     pub id: String,
     pub tags: Vec<PurposeTag>,
-    pub basis: BasisSpec,
-    pub consent: ConsentSpec,
     pub categories: Bits,
     pub exclude_memberships: Vec<usize>,
     pub require_memberships: Vec<usize>,
@@ -32,11 +33,40 @@ pub struct CompiledPurpose {
     pub sale_or_sharing: bool,
     /// Tagged essential: a restriction still allows storage only.
     pub essential: bool,
+    /// How long a consent lasts, in seconds.
+    pub consent_lifetime: Option<i64>,
+    /// The lawful basis and consent model by place ([`CompiledPolicy::place`]);
+    /// the last entry holds anywhere else, and is the only one when they
+    /// never vary.
+    by_place: Vec<(Option<LawfulBasis>, ConsentModel)>,
+    /// Consents given before this instant predate a material change of the
+    /// purpose and must be asked again.
+    reconsent_before: Option<DateTime<Utc>>,
 }
 
 impl CompiledPurpose {
     pub fn has_tag(&self, tag: PurposeTag) -> bool {
         self.tags.contains(&tag)
+    }
+
+    /// The lawful basis and the consent model in `place` (`None`: no
+    /// jurisdiction, or one the policy never names, outside the EU).
+    pub fn rules_in(&self, place: Option<usize>) -> (Option<LawfulBasis>, ConsentModel) {
+        let elsewhere = self.by_place.last().expect("one entry at least");
+        *place
+            .and_then(|p| self.by_place.get(p))
+            .unwrap_or(elsewhere)
+    }
+
+    /// Whether the lawful basis or the consent model differs between places.
+    pub fn varies_by_place(&self) -> bool {
+        self.by_place.len() > 1
+    }
+
+    /// Whether a consent given at `at` predates a material change of the
+    /// purpose (`CompiledPolicy::require_reconsent`).
+    pub fn predates_change(&self, at: DateTime<Utc>) -> bool {
+        self.reconsent_before.is_some_and(|cut| at < cut)
     }
 }
 
@@ -74,6 +104,7 @@ pub struct CompiledPolicy {
     pub id: String,
     pub version: String,
     pub categories: Vec<CategoryKey>,
+    /// Every declared key and every ancestor of one: the categories it covers.
     category_sets: HashMap<String, Bits>,
     pub purposes: Vec<CompiledPurpose>,
     purpose_index: HashMap<String, usize>,
@@ -88,13 +119,17 @@ pub struct CompiledPolicy {
     /// Categories that may be collected about a child.
     pub allowed_for_children: Bits,
     pub children: Option<ChildrenRule>,
+    pub children_promises: Vec<String>,
     pub gpc: Option<SignalStance>,
+    pub gpc_promises: Vec<String>,
     pub dnt: Option<SignalStance>,
+    pub dnt_promises: Vec<String>,
     /// Collection point id → (its purposes, whether data is bound to them).
     pub collection_points: HashMap<String, (Vec<usize>, bool)>,
-    /// Per purpose: consents given before this instant predate a material
-    /// change of the purpose and must be asked again.
-    reconsent_before: HashMap<usize, DateTime<Utc>>,
+    /// The jurisdictions whose rules may differ, by code: every one the
+    /// policy names, and every EU and EEA country (the `EU` entries apply
+    /// to them). Indexes `CompiledPurpose::rules_in`.
+    places: HashMap<String, usize>,
 }
 
 fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
@@ -108,15 +143,14 @@ fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> 
 /// Compiles a checked policy.
 pub fn compile(policy: &Policy) -> CompiledPolicy {
     let categories: Vec<CategoryKey> = policy.categories.iter().map(|c| c.id.clone()).collect();
-    let n = categories.len();
     // Every declared key and every ancestor of one maps to the set it covers.
-    let mut category_sets: HashMap<String, Bits> = HashMap::new();
+    let mut category_sets: HashMap<String, Bits> = HashMap::default();
     for (bit, key) in categories.iter().enumerate() {
         let mut prefix = key.as_str();
         loop {
             category_sets
                 .entry(prefix.to_owned())
-                .or_insert_with(|| Bits::with_capacity(n))
+                .or_default()
                 .insert(bit);
             match prefix.rsplit_once('.') {
                 Some((parent, _)) => prefix = parent,
@@ -125,7 +159,7 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
         }
     }
     let set = |keys: &[CategoryKey]| {
-        let mut bits = Bits::with_capacity(n);
+        let mut bits = Bits::default();
         for k in keys {
             if let Some(s) = category_sets.get(k.as_str()) {
                 bits.union_with(s);
@@ -134,7 +168,7 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
         bits
     };
     let flagged = |flag: fn(&Category) -> bool| {
-        let mut bits = Bits::with_capacity(n);
+        let mut bits = Bits::default();
         for (i, c) in policy.categories.iter().enumerate() {
             if flag(c) {
                 bits.insert(i);
@@ -150,18 +184,16 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
             .filter_map(|id| index.get(id.as_str()).copied())
             .collect()
     };
-    let promises =
-        |p: &[vow_policy::PromiseId]| p.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let places = places(policy);
     let purposes = policy
         .purposes
         .iter()
         .map(|p| {
             let audience = p.audience.clone().unwrap_or_default();
+            let by_place = rules_by_place(p, &places);
             CompiledPurpose {
                 id: p.id.to_string(),
                 tags: p.tags.clone(),
-                basis: p.basis.clone(),
-                consent: p.consent.clone(),
                 categories: set(&p.categories),
                 exclude_memberships: lookup(&membership_index, &audience.exclude_memberships),
                 require_memberships: lookup(&membership_index, &audience.require_memberships),
@@ -190,6 +222,12 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
                     )
                 }),
                 essential: p.tags.contains(&PurposeTag::Essential),
+                consent_lifetime: p
+                    .consent
+                    .lifetime
+                    .map(|l| i64::try_from(l.approx_seconds()).unwrap_or(i64::MAX)),
+                by_place,
+                reconsent_before: None,
             }
         })
         .collect();
@@ -263,11 +301,93 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
         communications,
         communication_index,
         children: policy.children.clone(),
+        children_promises: policy
+            .children
+            .as_ref()
+            .map_or_else(Vec::new, |c| promises(&c.promises)),
         gpc: policy.signals.global_privacy_control.clone(),
+        gpc_promises: policy
+            .signals
+            .global_privacy_control
+            .as_ref()
+            .map_or_else(Vec::new, |s| promises(&s.promises)),
         dnt: policy.signals.do_not_track.clone(),
+        dnt_promises: policy
+            .signals
+            .do_not_track
+            .as_ref()
+            .map_or_else(Vec::new, |s| promises(&s.promises)),
         collection_points,
-        reconsent_before: HashMap::new(),
+        places,
     }
+}
+
+fn promises(ids: &[vow_policy::PromiseId]) -> Vec<String> {
+    ids.iter().map(|x| x.to_string()).collect()
+}
+
+/// A purpose's lawful basis and consent model in each of `places`, then
+/// elsewhere; only the elsewhere entry when they never vary.
+fn rules_by_place(
+    p: &Purpose,
+    places: &HashMap<String, usize>,
+) -> Vec<(Option<LawfulBasis>, ConsentModel)> {
+    let elsewhere = (p.basis.for_jurisdiction("default"), p.consent.model);
+    let named: Vec<&str> = match &p.basis {
+        BasisSpec::One(_) => Vec::new(),
+        BasisSpec::PerJurisdiction(map) => map.keys().map(String::as_str).collect(),
+    };
+    if named.is_empty() && p.consent.by_jurisdiction.is_empty() {
+        return vec![elsewhere];
+    }
+    // Only the places the purpose names, and the EU's countries when it
+    // names the EU, can differ from elsewhere.
+    let mut differing = named;
+    differing.extend(p.consent.by_jurisdiction.keys().map(|j| j.as_str()));
+    if ["EU", "EEA"]
+        .iter()
+        .any(|r| p.consent.by_jurisdiction.contains_key(*r))
+    {
+        differing.extend(
+            ["EU", "EEA"]
+                .iter()
+                .chain(law::EU_MEMBERS)
+                .chain(law::EEA_ONLY),
+        );
+    }
+    let mut rules = vec![elsewhere; places.len() + 1];
+    for code in differing {
+        if let Some(&i) = places.get(code) {
+            rules[i] = (p.basis.for_jurisdiction(code), p.consent.model_for(code));
+        }
+    }
+    rules
+}
+
+/// Every jurisdiction code whose lawful basis or consent model may differ
+/// from elsewhere, numbered.
+fn places(policy: &Policy) -> HashMap<String, usize> {
+    let mut codes: Vec<&str> = law::EU_MEMBERS
+        .iter()
+        .chain(law::EEA_ONLY)
+        .copied()
+        .collect();
+    codes.extend(["EU", "EEA"]);
+    codes.extend(policy.jurisdictions.iter().map(|j| j.id.as_str()));
+    for p in &policy.purposes {
+        if let BasisSpec::PerJurisdiction(map) = &p.basis {
+            codes.extend(map.keys().map(String::as_str));
+        }
+        codes.extend(p.consent.by_jurisdiction.keys().map(|j| j.as_str()));
+    }
+    let mut places = HashMap::default();
+    for code in codes {
+        // `default` names the fallback, not a place.
+        if code != "default" && !places.contains_key(code) {
+            places.insert(code.to_owned(), places.len());
+        }
+    }
+    places
 }
 
 impl CompiledPolicy {
@@ -287,25 +407,22 @@ impl CompiledPolicy {
         self.communication_index.get(id).copied()
     }
 
-    /// The categories a list of keys covers; unknown keys are returned apart.
-    pub fn category_set<'k>(&self, keys: &'k [&'k str]) -> (Bits, Vec<&'k str>) {
-        let mut bits = Bits::with_capacity(self.categories.len());
-        let mut unknown = Vec::new();
-        for k in keys {
-            match self.category_sets.get(*k) {
-                Some(s) => bits.union_with(s),
-                None => unknown.push(*k),
-            }
-        }
-        (bits, unknown)
+    /// A set of this policy's categories, to be shown by key.
+    pub fn category_list(&self, bits: Bits) -> CategoryList<'_> {
+        CategoryList::new(&self.categories, bits)
     }
 
-    /// Category keys for a set of bits.
-    pub fn keys(&self, bits: &Bits) -> Vec<String> {
-        bits.iter()
-            .filter_map(|b| self.categories.get(b))
-            .map(|k| k.to_string())
-            .collect()
+    /// The categories a key covers (itself and its descendants), if declared.
+    pub fn category(&self, key: &str) -> Option<&Bits> {
+        self.category_sets.get(key)
+    }
+
+    /// The number of a jurisdiction whose rules may differ from elsewhere
+    /// (see `CompiledPurpose::rules_in`), and its code.
+    pub fn place(&self, jurisdiction: &str) -> Option<(usize, &str)> {
+        self.places
+            .get_key_value(jurisdiction)
+            .map(|(code, i)| (*i, code.as_str()))
     }
 
     /// Records that purpose `id` changed materially in a version that took
@@ -313,7 +430,7 @@ impl CompiledPolicy {
     pub fn require_reconsent(&mut self, id: &str, effective: DateTime<Utc>) -> bool {
         match self.purpose(id) {
             Some(i) => {
-                self.reconsent_before.insert(i, effective);
+                self.purposes[i].reconsent_before = Some(effective);
                 true
             }
             None => false,
@@ -321,7 +438,7 @@ impl CompiledPolicy {
     }
 
     pub fn reconsent_before(&self, purpose: usize) -> Option<DateTime<Utc>> {
-        self.reconsent_before.get(&purpose).copied()
+        self.purposes[purpose].reconsent_before
     }
 
     /// Whether GPC opts a person in `jurisdiction` out of sale and sharing.

@@ -4,15 +4,22 @@
 //! Deny by default: a query is allowed only when a lawful basis applies and
 //! no rule denies it. Every rule that denies adds a reason; an allow carries
 //! the obligations that come with it. Pure: `now` is an input.
+//!
+//! A decision borrows the compiled policy for its reasons and obligations
+//! and allocates nothing on the usual paths: sentences and category keys
+//! are written when the decision is shown or serialised (`reason`).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 use vow_policy::model::{Channel, ChildrenPolicy, ConsentModel, LawfulBasis, PurposeTag};
 
 use crate::bits::Bits;
 use crate::compile::{CompiledPolicy, CompiledPurpose};
+use crate::reason::{CategoryList, Element, Message, Reason};
 use crate::state::SubjectState;
 
 /// What is asked.
@@ -54,31 +61,20 @@ pub struct Query<'a> {
     pub context: Context<'a>,
 }
 
-/// Why a decision came out as it did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    /// Stable rule name (`consent-missing`, `membership-denies`...).
-    pub rule: &'static str,
-    /// The policy element concerned (`purpose marketing`).
-    pub element: String,
-    pub promises: Vec<String>,
-    /// A sentence a person understands.
-    pub message: String,
-}
-
 /// What comes with an allow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Obligation {
+pub enum Obligation<'p> {
     /// Send only these categories.
     SendOnly {
-        categories: Vec<String>,
+        categories: CategoryList<'p>,
     },
     /// Truncate the IP address before use; `truncated` is the result when an IP was given.
     TruncateIp {
         ipv4_prefix: u8,
         ipv6_prefix: u8,
-        truncated: Option<String>,
+        #[serde(serialize_with = "as_text")]
+        truncated: Option<IpAddr>,
     },
     AggregateOnly,
     KAnonymity {
@@ -88,137 +84,163 @@ pub enum Obligation {
     NotifyParent,
 }
 
+/// The answer: allowed or not, why, and what comes with an allow. It
+/// borrows the compiled policy it was decided on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
+pub struct Decision<'p> {
     pub allowed: bool,
-    pub reasons: Vec<Reason>,
-    pub obligations: Vec<Obligation>,
+    /// The denials of a deny; the notes of an allow.
+    #[serde(serialize_with = "seq")]
+    pub reasons: SmallVec<[Reason<'p>; 2]>,
+    /// Empty for a deny.
+    #[serde(serialize_with = "seq")]
+    pub obligations: SmallVec<[Obligation<'p>; 2]>,
 }
 
-struct Builder<'p> {
-    denials: Vec<Reason>,
-    notes: Vec<Reason>,
-    purpose: Option<&'p CompiledPurpose>,
+fn seq<A, S>(items: &SmallVec<A>, s: S) -> Result<S::Ok, S::Error>
+where
+    A: smallvec::Array,
+    A::Item: Serialize,
+    S: Serializer,
+{
+    s.collect_seq(items.iter())
 }
 
-impl Builder<'_> {
-    fn deny(&mut self, rule: &'static str, element: String, promises: &[String], message: String) {
-        self.denials.push(Reason {
-            rule,
-            element,
-            promises: promises.to_vec(),
-            message,
-        });
+/// An address as people write it (`192.0.2.0`), whatever the format.
+fn as_text<S: Serializer>(ip: &Option<IpAddr>, s: S) -> Result<S::Ok, S::Error> {
+    match ip {
+        Some(ip) => s.collect_str(ip),
+        None => s.serialize_none(),
+    }
+}
+
+/// Building a decision: allowed, with the notes of an allow, until a rule
+/// denies; then denied, with the denials alone (an allow's notes are not
+/// shown with a deny).
+impl<'p> Decision<'p> {
+    fn new() -> Self {
+        Decision {
+            allowed: true,
+            reasons: SmallVec::new(),
+            obligations: SmallVec::new(),
+        }
     }
 
-    fn note(&mut self, rule: &'static str, element: String, promises: &[String], message: String) {
-        self.notes.push(Reason {
-            rule,
-            element,
-            promises: promises.to_vec(),
-            message,
-        });
+    fn deny(&mut self, element: Element<'p>, promises: &'p [String], message: Message<'p>) {
+        if self.allowed {
+            self.reasons.clear();
+            self.allowed = false;
+        }
+        self.reasons.push(Reason::new(element, promises, message));
     }
+
+    fn note(&mut self, element: Element<'p>, promises: &'p [String], message: Message<'p>) {
+        if self.allowed {
+            self.reasons.push(Reason::new(element, promises, message));
+        }
+    }
+}
+
+/// A name from the query or the subject, not the policy.
+fn copied<'p>(name: &str) -> Cow<'p, str> {
+    Cow::Owned(name.to_owned())
 }
 
 /// Decides `query` about the subject in `state`, at `now`.
-pub fn decide(
-    policy: &CompiledPolicy,
+pub fn decide<'p>(
+    policy: &'p CompiledPolicy,
     state: &SubjectState,
     query: &Query,
     now: DateTime<Utc>,
-) -> Decision {
-    let mut b = Builder {
-        denials: Vec::new(),
-        notes: Vec::new(),
-        purpose: None,
-    };
+) -> Decision<'p> {
+    let mut d = Decision::new();
     let Some(pi) = policy.purpose(query.purpose) else {
-        b.deny("purpose-undeclared", format!("purpose {}", query.purpose), &[], format!("`{}` is not a purpose this policy declares; data is used only for the purposes listed", query.purpose));
-        return finish(b, Vec::new());
+        d.deny(
+            Element::Named("purpose", copied(query.purpose)),
+            &[],
+            Message::PurposeUndeclared {
+                purpose: copied(query.purpose),
+            },
+        );
+        return d;
     };
     let purpose = &policy.purposes[pi];
-    b.purpose = Some(purpose);
-    let element = format!("purpose {}", purpose.id);
+    let element = Element::purpose(&purpose.id);
     let jurisdiction = query.context.jurisdiction.or(state.jurisdiction.as_deref());
 
     // Erasure is judged on holds alone.
     if query.action == Action::Erase {
         if let Some(hold) = state.legal_holds.first() {
-            b.deny(
-                "legal-hold",
-                format!("hold {hold}"),
+            d.deny(
+                Element::Named("hold", copied(hold)),
                 &[],
-                format!("a legal hold ({hold}) requires the data to be kept"),
+                Message::LegalHold { hold: copied(hold) },
             );
         } else {
-            b.note(
-                "erasure-allowed",
-                element,
-                &purpose.promises,
-                "no legal hold prevents erasure".to_owned(),
-            );
+            d.note(element, &purpose.promises, Message::ErasureAllowed);
         }
-        return finish(b, Vec::new());
+        return d;
     }
 
     // Categories: declared, and allowed for the purpose.
-    let (requested, unknown) = policy.category_set(query.categories);
-    for key in unknown {
-        b.deny(
-            "category-undeclared",
-            format!("category {key}"),
-            &[],
-            format!("`{key}` is not a data category this policy declares"),
-        );
-    }
-    let outside = requested.difference(&purpose.categories);
-    if !outside.is_empty() {
-        b.deny(
-            "category-not-allowed",
+    let requested = requested(&mut d, policy, query.categories);
+    if !requested.is_subset(&purpose.categories) {
+        d.deny(
             element.clone(),
             &purpose.promises,
-            format!(
-                "purpose `{}` may not use {}",
-                purpose.id,
-                policy.keys(&outside).join(", ")
-            ),
+            Message::CategoryNotAllowed {
+                purpose: &purpose.id,
+                categories: policy.category_list(requested.difference(&purpose.categories)),
+            },
         );
     }
 
     if state.restricted && query.action != Action::Store {
-        b.deny(
-            "restricted",
-            "subject".to_owned(),
-            &[],
-            "processing is restricted at the person's request: the data may only be stored"
-                .to_owned(),
-        );
+        d.deny(Element::Fixed("subject"), &[], Message::Restricted);
     }
     if query.action == Action::Store {
         // Keeping data needs no more than a declared purpose and category.
-        b.note(
-            "storage",
-            element,
-            &purpose.promises,
-            "storing the data is allowed".to_owned(),
-        );
-        return finish(b, Vec::new());
+        d.note(element, &purpose.promises, Message::Storage);
+        return d;
     }
 
-    objections(&mut b, state, purpose);
-    memberships(&mut b, policy, state, purpose, query);
-    audience(&mut b, policy, state, purpose, jurisdiction);
-    let child = children(&mut b, policy, state, purpose, &requested, query, now);
-    signals(&mut b, policy, purpose, jurisdiction, query);
-    basis_and_consent(&mut b, policy, state, purpose, pi, jurisdiction, query, now);
-    binding(&mut b, policy, pi, query);
-    let projection = recipient(&mut b, policy, pi, &requested, query);
+    let mut active: SmallVec<[usize; 4]> = SmallVec::new();
+    if !state.memberships.is_empty() {
+        active.extend(
+            state
+                .memberships
+                .iter()
+                .filter_map(|m| policy.membership(m)),
+        );
+    }
+    let communication = query.communication.and_then(|c| policy.communication(c));
+    // An essential message goes out whatever the marketing choices (KIDS-06, IOT-05).
+    let essential_message = communication.is_some_and(|c| policy.communications[c].essential);
+    objections(&mut d, state, purpose);
+    memberships(&mut d, policy, &active, pi, query, communication);
+    audience(&mut d, purpose, &active, state, jurisdiction);
+    let child = children(&mut d, policy, state, purpose, &requested, query, now);
+    signals(&mut d, policy, purpose, jurisdiction, query);
+    basis_and_consent(
+        &mut d,
+        policy,
+        state,
+        purpose,
+        jurisdiction,
+        query.channel,
+        essential_message,
+        now,
+    );
+    binding(&mut d, policy, pi, query);
+    let projection = recipient(&mut d, policy, pi, &requested, query);
+    if !d.allowed {
+        return d;
+    }
 
-    let mut obligations = Vec::new();
+    let obligations = &mut d.obligations;
     if let Some(projection) = projection {
         obligations.push(Obligation::SendOnly {
-            categories: policy.keys(&projection),
+            categories: policy.category_list(projection),
         });
     }
     let o = &purpose.obligations;
@@ -229,7 +251,7 @@ pub fn decide(
             truncated: query
                 .context
                 .ip
-                .map(|ip| truncate_ip(ip, t.ipv4_prefix, t.ipv6_prefix).to_string()),
+                .map(|ip| truncate_ip(ip, t.ipv4_prefix, t.ipv6_prefix)),
         });
     }
     if o.aggregate_only {
@@ -238,7 +260,7 @@ pub fn decide(
     if let Some(k) = o.k_anonymity {
         obligations.push(Obligation::KAnonymity { k });
     }
-    if o.unsubscribe_link && !is_essential_message(policy, query) {
+    if o.unsubscribe_link && !essential_message {
         obligations.push(Obligation::UnsubscribeLink);
     }
     if o.notify_parent
@@ -250,127 +272,123 @@ pub fn decide(
     {
         obligations.push(Obligation::NotifyParent);
     }
-    finish(b, obligations)
+    d
 }
 
-fn finish(b: Builder, obligations: Vec<Obligation>) -> Decision {
-    if b.denials.is_empty() {
-        Decision {
-            allowed: true,
-            reasons: b.notes,
-            obligations,
-        }
-    } else {
-        Decision {
-            allowed: false,
-            reasons: b.denials,
-            obligations: Vec::new(),
+/// The categories the query's keys cover; an undeclared key denies. A
+/// single key's set is the policy's own.
+fn requested<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, keys: &[&str]) -> Cow<'p, Bits> {
+    let undeclared = |d: &mut Decision<'p>, key: &str| {
+        d.deny(
+            Element::Named("category", copied(key)),
+            &[],
+            Message::CategoryUndeclared { key: copied(key) },
+        )
+    };
+    if let [key] = keys {
+        return match policy.category(key) {
+            Some(set) => Cow::Borrowed(set),
+            None => {
+                undeclared(d, key);
+                Cow::Owned(Bits::default())
+            }
+        };
+    }
+    let mut union = Bits::default();
+    for key in keys {
+        match policy.category(key) {
+            Some(set) => union.union_with(set),
+            None => undeclared(d, key),
         }
     }
+    Cow::Owned(union)
 }
 
-fn objections(b: &mut Builder, state: &SubjectState, purpose: &CompiledPurpose) {
+fn objections<'p>(d: &mut Decision<'p>, state: &SubjectState, purpose: &'p CompiledPurpose) {
     if state.objections.contains(&purpose.id) {
-        b.deny(
-            "objection",
-            format!("purpose {}", purpose.id),
+        d.deny(
+            Element::purpose(&purpose.id),
             &purpose.promises,
-            format!("the person objected to `{}`", purpose.id),
+            Message::Objection {
+                purpose: &purpose.id,
+            },
         );
     }
     if state.objects_to_direct_marketing && purpose.marketing {
-        b.deny(
-            "objection-direct-marketing",
-            format!("purpose {}", purpose.id),
+        d.deny(
+            Element::purpose(&purpose.id),
             &purpose.promises,
-            "the person objected to direct marketing; that objection always wins".to_owned(),
+            Message::ObjectionToDirectMarketing,
         );
     }
 }
 
-fn is_essential_message(policy: &CompiledPolicy, query: &Query) -> bool {
-    query
-        .communication
-        .and_then(|c| policy.communication(c))
-        .is_some_and(|c| policy.communications[c].essential)
-}
-
-fn memberships(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
-    state: &SubjectState,
-    purpose: &CompiledPurpose,
+/// `active`: the subject's memberships the policy declares, in the subject's order.
+fn memberships<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
+    active: &[usize],
+    pi: usize,
     query: &Query,
+    communication: Option<usize>,
 ) {
-    let pi = policy.purpose(&purpose.id);
-    let comm = query.communication.and_then(|c| policy.communication(c));
-    for id in &state.memberships {
-        let Some(m) = policy.membership(id).map(|i| &policy.memberships[i]) else {
-            continue;
-        };
-        let denied_tag = purpose.tags.iter().find(|t| m.deny_tags.contains(t));
-        if denied_tag.is_some() || pi.is_some_and(|p| m.deny_purposes.contains(&p)) {
-            b.deny(
-                "membership-denies",
-                format!("membership {}", m.id),
+    let purpose = &policy.purposes[pi];
+    for &i in active {
+        let m = &policy.memberships[i];
+        let element = || Element::Named("membership", Cow::Borrowed(&m.id));
+        if purpose.tags.iter().any(|t| m.deny_tags.contains(t)) || m.deny_purposes.contains(&pi) {
+            d.deny(
+                element(),
                 &m.promises,
-                format!(
-                    "while a member of `{}`, the person's data is never used for `{}`",
-                    m.id, purpose.id
-                ),
+                Message::MembershipDenies {
+                    membership: &m.id,
+                    purpose: &purpose.id,
+                },
             );
         }
-        if let (Some(only), Some(query_comm)) = (&m.communications_only, query.communication)
-            && !comm.is_some_and(|c| only.contains(&c))
+        if let (Some(only), Some(asked)) = (&m.communications_only, query.communication)
+            && !communication.is_some_and(|c| only.contains(&c))
         {
-            b.deny(
-                "communication-not-allowed",
-                format!("membership {}", m.id),
+            let communication = match communication {
+                Some(c) => Cow::Borrowed(policy.communications[c].id.as_str()),
+                None => copied(asked),
+            };
+            d.deny(
+                element(),
                 &m.promises,
-                format!(
-                    "members of `{}` receive only {} messages, not `{query_comm}`",
-                    m.id,
-                    only.len()
-                ),
+                Message::CommunicationNotAllowed {
+                    membership: &m.id,
+                    allowed: only.len(),
+                    communication,
+                },
             );
         }
     }
 }
 
-fn audience(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
+fn audience<'p>(
+    d: &mut Decision<'p>,
+    purpose: &'p CompiledPurpose,
+    active: &[usize],
     state: &SubjectState,
-    purpose: &CompiledPurpose,
     jurisdiction: Option<&str>,
 ) {
-    let element = format!("purpose {}", purpose.id);
-    let active = |i: &usize| {
-        state
-            .memberships
-            .iter()
-            .any(|m| policy.membership(m) == Some(*i))
-    };
-    if purpose.exclude_memberships.iter().any(active) {
-        b.deny(
-            "audience-excluded",
+    let element = Element::purpose(&purpose.id);
+    let id = purpose.id.as_str();
+    let is_active = |i: &usize| active.contains(i);
+    if purpose.exclude_memberships.iter().any(is_active) {
+        d.deny(
             element.clone(),
             &purpose.promises,
-            format!(
-                "`{}` is never applied to members of an excluded group",
-                purpose.id
-            ),
+            Message::AudienceExcluded { purpose: id },
         );
     }
-    if !purpose.require_memberships.is_empty() && !purpose.require_memberships.iter().any(active) {
-        b.deny(
-            "audience-membership-required",
+    if !purpose.require_memberships.is_empty() && !purpose.require_memberships.iter().any(is_active)
+    {
+        d.deny(
             element.clone(),
             &purpose.promises,
-            format!(
-                "`{}` applies only to members of a required group",
-                purpose.id
-            ),
+            Message::AudienceMembershipRequired { purpose: id },
         );
     }
     if !purpose.subject_kinds.is_empty()
@@ -379,58 +397,59 @@ fn audience(
             .as_ref()
             .is_some_and(|k| purpose.subject_kinds.contains(k))
     {
-        b.deny(
-            "audience-kind",
+        d.deny(
             element.clone(),
             &purpose.promises,
-            format!(
-                "`{}` applies only to {}",
-                purpose.id,
-                purpose.subject_kinds.join(", ")
-            ),
+            Message::AudienceKind {
+                purpose: id,
+                kinds: &purpose.subject_kinds,
+            },
         );
     }
     if !purpose.jurisdictions.is_empty()
         && !jurisdiction.is_some_and(|j| purpose.jurisdictions.iter().any(|p| p == j))
     {
-        b.deny(
-            "audience-jurisdiction",
+        d.deny(
             element,
             &purpose.promises,
-            format!(
-                "`{}` applies only in {}",
-                purpose.id,
-                purpose.jurisdictions.join(", ")
-            ),
+            Message::AudienceJurisdiction {
+                purpose: id,
+                jurisdictions: &purpose.jurisdictions,
+            },
         );
     }
 }
 
 /// Rules for children. Returns whether the subject is treated as a child.
-fn children(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
+fn children<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
     state: &SubjectState,
-    purpose: &CompiledPurpose,
+    purpose: &'p CompiledPurpose,
     requested: &Bits,
     query: &Query,
     now: DateTime<Utc>,
 ) -> bool {
+    if purpose.min_age.is_none() && policy.children.is_none() {
+        return false;
+    }
     let age = state.age_on(now.date_naive());
     if let Some(min) = purpose.min_age
         && age.is_none_or(|a| a < u32::from(min))
     {
-        b.deny(
-            "audience-age",
-            format!("purpose {}", purpose.id),
+        d.deny(
+            Element::purpose(&purpose.id),
             &purpose.promises,
-            format!("`{}` applies only from age {min}", purpose.id),
+            Message::AudienceAge {
+                purpose: &purpose.id,
+                min,
+            },
         );
     }
     let Some(rule) = &policy.children else {
         return false;
     };
-    let promises: Vec<String> = rule.promises.iter().map(|p| p.to_string()).collect();
+    let promises = &policy.children_promises;
     let child = match age {
         Some(a) => a < u32::from(rule.consent_age),
         None => rule.unknown_age_is_child,
@@ -438,251 +457,255 @@ fn children(
     if !child {
         return false;
     }
-    let element = "children".to_owned();
+    let element = Element::Fixed("children");
+    let consent_age = rule.consent_age;
     if !rule.admitted {
-        b.deny(
-            "child-not-admitted",
-            element,
-            &promises,
-            format!(
-                "the service is not offered to children under {}",
-                rule.consent_age
-            ),
-        );
+        d.deny(element, promises, Message::ChildNotAdmitted { consent_age });
         return true;
     }
     if purpose.children == Some(ChildrenPolicy::Forbidden) {
-        b.deny(
-            "child-purpose-forbidden",
-            format!("purpose {}", purpose.id),
+        d.deny(
+            Element::purpose(&purpose.id),
             &purpose.promises,
-            format!("`{}` is never applied to children", purpose.id),
+            Message::ChildPurposeForbidden {
+                purpose: &purpose.id,
+            },
         );
     }
     // Any parental-consent rule means: nothing about a child until a verified consent is on record.
     let needs_consent = rule.parental_consent.is_some()
         || purpose.children == Some(ChildrenPolicy::ParentalConsent);
     if needs_consent && !state.parental_consent_verified {
-        b.deny(
-            "parental-consent-missing",
+        d.deny(
             element.clone(),
-            &promises,
-            format!(
-                "the person is under {} and no verified parental consent is recorded",
-                rule.consent_age
-            ),
+            promises,
+            Message::ParentalConsentMissing { consent_age },
         );
     }
     // A policy that marks categories allowed for children collects only those about a child.
-    let not_allowed = requested.difference(&policy.allowed_for_children);
-    if !policy.allowed_for_children.is_empty() && !not_allowed.is_empty() {
-        b.deny(
-            "child-category-not-allowed",
+    let allowed = &policy.allowed_for_children;
+    if !allowed.is_empty() && !requested.is_subset(allowed) {
+        d.deny(
             element.clone(),
-            &promises,
-            format!(
-                "{} may not be collected about a child",
-                policy.keys(&not_allowed).join(", ")
-            ),
+            promises,
+            Message::ChildCategoryNotAllowed {
+                categories: policy.category_list(requested.difference(allowed)),
+            },
         );
     }
     if rule.no_direct_contact && (query.channel.is_some() || query.communication.is_some()) {
-        b.deny(
-            "child-no-direct-contact",
-            element,
-            &promises,
-            "children are not contacted directly; write to their parent or guardian".to_owned(),
-        );
+        d.deny(element, promises, Message::ChildNoDirectContact);
     }
     true
 }
 
-fn signals(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
+fn signals<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
     purpose: &CompiledPurpose,
     jurisdiction: Option<&str>,
     query: &Query,
 ) {
     if query.context.gpc && purpose.sale_or_sharing && policy.gpc_applies(jurisdiction) {
-        let promises: Vec<String> = policy
-            .gpc
-            .iter()
-            .flat_map(|g| g.promises.iter().map(|p| p.to_string()))
-            .collect();
-        b.deny("gpc-opt-out", "signals.global_privacy_control".to_owned(), &promises, "the browser's Global Privacy Control signal opts the person out of sale, sharing and targeted advertising".to_owned());
+        d.deny(
+            Element::Fixed("signals.global_privacy_control"),
+            &policy.gpc_promises,
+            Message::GpcOptOut,
+        );
     }
     if query.context.dnt
         && (purpose.has_tag(PurposeTag::Analytics) || purpose.has_tag(PurposeTag::Advertising))
     {
+        let element = Element::Fixed("signals.do_not_track");
         match &policy.dnt {
-            Some(dnt) if dnt.honoured => {
-                b.deny(
-                    "dnt-honoured",
-                    "signals.do_not_track".to_owned(),
-                    &[],
-                    "the browser asked not to be tracked, and this policy honours Do Not Track"
-                        .to_owned(),
-                );
-            }
-            Some(dnt) => {
-                let promises: Vec<String> = dnt.promises.iter().map(|p| p.to_string()).collect();
-                b.note(
-                    "dnt-ignored",
-                    "signals.do_not_track".to_owned(),
-                    &promises,
-                    "Do Not Track is not honoured, as the policy states".to_owned(),
-                );
-            }
+            Some(dnt) if dnt.honoured => d.deny(element, &[], Message::DntHonoured),
+            Some(_) => d.note(element, &policy.dnt_promises, Message::DntIgnored),
             None => {}
         }
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn basis_and_consent(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
+fn basis_and_consent<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
     state: &SubjectState,
-    purpose: &CompiledPurpose,
-    pi: usize,
+    purpose: &'p CompiledPurpose,
     jurisdiction: Option<&str>,
-    query: &Query,
+    channel: Option<Channel>,
+    essential_message: bool,
     now: DateTime<Utc>,
 ) {
-    let element = format!("purpose {}", purpose.id);
-    let place = jurisdiction.unwrap_or("default");
-    let Some(basis) = purpose.basis.for_jurisdiction(place) else {
-        b.deny(
-            "no-lawful-basis",
+    let element = Element::purpose(&purpose.id);
+    let promises = &purpose.promises;
+    let id = purpose.id.as_str();
+    // The place is looked up only when the purpose's rules vary by place,
+    // or when a reason names it.
+    let known = jurisdiction
+        .filter(|_| purpose.varies_by_place())
+        .and_then(|j| policy.place(j));
+    let (basis, model) = purpose.rules_in(known.map(|(i, _)| i));
+    let place = || match jurisdiction {
+        None => Cow::Borrowed("default"),
+        Some(j) => match known.or_else(|| policy.place(j)) {
+            Some((_, code)) => Cow::Borrowed(code),
+            None => copied(j),
+        },
+    };
+    let Some(basis) = basis else {
+        d.deny(
             element,
-            &purpose.promises,
-            format!("`{}` has no lawful basis in {place}", purpose.id),
+            promises,
+            Message::NoLawfulBasis {
+                purpose: id,
+                place: place(),
+            },
         );
         return;
     };
-    let model = match jurisdiction {
-        Some(j) => purpose.consent.model_for(j),
-        None => purpose.consent.model,
-    };
-    let record = state.consents.get(&purpose.id);
-    let lifetime_ok = |at: DateTime<Utc>| {
-        purpose.consent.lifetime.is_none_or(|l| {
-            let seconds = i64::try_from(l.approx_seconds()).unwrap_or(i64::MAX);
-            (now - at).num_seconds() <= seconds
-        })
-    };
-    let stale = |at: DateTime<Utc>| policy.reconsent_before(pi).is_some_and(|cut| at < cut);
-    // An essential message goes out whatever the marketing choices (KIDS-06, IOT-05).
-    if is_essential_message(policy, query) {
-        b.note(
-            "essential-message",
-            element,
-            &purpose.promises,
-            "an essential message cannot be opted out of".to_owned(),
-        );
+    if essential_message {
+        d.note(element, promises, Message::EssentialMessage);
         return;
     }
-    if let Some(channel) = query.channel
+    if let Some(channel) = channel
         && state.channel_opt_outs.contains(&channel)
     {
-        b.deny(
-            "channel-opt-out",
+        d.deny(
             element.clone(),
-            &purpose.promises,
-            format!("the person opted out of {channel:?} messages").to_lowercase(),
+            promises,
+            Message::ChannelOptOut { channel },
         );
     }
+    let lifetime_ok = |at: DateTime<Utc>| {
+        purpose
+            .consent_lifetime
+            .is_none_or(|seconds| (now - at).num_seconds() <= seconds)
+    };
+    let stale = |at: DateTime<Utc>| purpose.predates_change(at);
     match model {
-        ConsentModel::OptIn => match record {
-            Some(r) if r.given && !lifetime_ok(r.at) => b.deny("consent-expired", element, &purpose.promises, format!("the consent to `{}` given on {} has expired; ask again", purpose.id, r.at.date_naive())),
-            Some(r) if r.given && stale(r.at) => b.deny("consent-renewal-needed", element, &purpose.promises, format!("`{}` changed materially after the consent was given; ask again", purpose.id)),
-            Some(r) if r.given => b.note("consent-given", element, &purpose.promises, format!("the person consented to `{}` on {}", purpose.id, r.at.date_naive())),
-            Some(_) => b.deny("consent-withdrawn", element, &purpose.promises, format!("the person withdrew or refused consent to `{}`", purpose.id)),
-            None => b.deny("consent-missing", element, &purpose.promises, format!("`{}` needs the person's prior consent, and none is recorded", purpose.id)),
+        ConsentModel::OptIn => match state.consent(id) {
+            Some(r) if r.given && !lifetime_ok(r.at) => d.deny(
+                element,
+                promises,
+                Message::ConsentExpired {
+                    purpose: id,
+                    given_on: r.at.date_naive(),
+                },
+            ),
+            Some(r) if r.given && stale(r.at) => d.deny(
+                element,
+                promises,
+                Message::ConsentRenewalNeeded { purpose: id },
+            ),
+            Some(r) if r.given => d.note(
+                element,
+                promises,
+                Message::ConsentGiven {
+                    purpose: id,
+                    on: r.at.date_naive(),
+                },
+            ),
+            Some(_) => d.deny(element, promises, Message::ConsentWithdrawn { purpose: id }),
+            None => d.deny(element, promises, Message::ConsentMissing { purpose: id }),
         },
-        ConsentModel::OptOut => match record {
-            Some(r) if !r.given => b.deny("opted-out", element, &purpose.promises, format!("the person opted out of `{}`", purpose.id)),
-            _ => b.note("not-opted-out", element, &purpose.promises, format!("`{}` applies unless the person opts out; they have not", purpose.id)),
+        ConsentModel::OptOut => match state.consent(id) {
+            Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
+            _ => d.note(element, promises, Message::NotOptedOut { purpose: id }),
         },
-        ConsentModel::SoftOptIn => match record {
-            Some(r) if !r.given => b.deny("opted-out", element, &purpose.promises, format!("the person opted out of `{}`", purpose.id)),
-            Some(r) if lifetime_ok(r.at) && !stale(r.at) => b.note("consent-given", element, &purpose.promises, format!("the person consented to `{}`", purpose.id)),
-            _ if state.customer => b.note("soft-opt-in", element, &purpose.promises, "the person is an existing customer: marketing of similar products is allowed until they opt out".to_owned()),
-            _ => b.deny("consent-missing", element, &purpose.promises, format!("`{}` needs consent, or a purchase from us (soft opt-in)", purpose.id)),
+        ConsentModel::SoftOptIn => match state.consent(id) {
+            Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
+            Some(r) if lifetime_ok(r.at) && !stale(r.at) => d.note(
+                element,
+                promises,
+                Message::SoftOptInConsentGiven { purpose: id },
+            ),
+            _ if state.customer => d.note(element, promises, Message::SoftOptIn),
+            _ => d.deny(
+                element,
+                promises,
+                Message::SoftOptInConsentMissing { purpose: id },
+            ),
         },
-        ConsentModel::None => {
-            if basis == LawfulBasis::Consent {
-                b.deny("consent-missing", element, &purpose.promises, format!("`{}` relies on consent, which is not recorded", purpose.id));
-            } else {
-                b.note("lawful-basis", element, &purpose.promises, format!("`{}` relies on {basis:?} in {place}", purpose.id).to_lowercase());
-            }
-        }
+        ConsentModel::None if basis == LawfulBasis::Consent => d.deny(
+            element,
+            promises,
+            Message::ConsentNotRecorded { purpose: id },
+        ),
+        ConsentModel::None => d.note(
+            element,
+            promises,
+            Message::LawfulBasis {
+                purpose: id,
+                basis,
+                place: place(),
+            },
+        ),
     }
 }
 
-fn binding(b: &mut Builder, policy: &CompiledPolicy, pi: usize, query: &Query) {
+fn binding<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, pi: usize, query: &Query) {
     let Some(point) = query.collection_point else {
         return;
     };
-    match policy.collection_points.get(point) {
-        Some((purposes, true)) if !purposes.contains(&pi) => b.deny(
-            "purpose-binding",
-            format!("collection point {point}"),
+    match policy.collection_points.get_key_value(point) {
+        Some((id, (purposes, true))) if !purposes.contains(&pi) => d.deny(
+            Element::Named("collection point", Cow::Borrowed(id)),
             &[],
-            format!(
-                "data collected at `{point}` may be used only for the purposes it was collected for"
-            ),
+            Message::PurposeBinding { point: id },
         ),
-        None => b.deny(
-            "collection-point-undeclared",
-            format!("collection point {point}"),
+        None => d.deny(
+            Element::Named("collection point", copied(point)),
             &[],
-            format!("`{point}` is not a collection point of this policy"),
+            Message::CollectionPointUndeclared {
+                point: copied(point),
+            },
         ),
         _ => {}
     }
 }
 
 /// For a disclosure: what the recipient may receive (the projection).
-fn recipient(
-    b: &mut Builder,
-    policy: &CompiledPolicy,
+fn recipient<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
     pi: usize,
     requested: &Bits,
     query: &Query,
 ) -> Option<Bits> {
     let id = query.recipient?;
     let Some(r) = policy.recipient(id).map(|i| &policy.recipients[i]) else {
-        b.deny(
-            "recipient-undeclared",
-            format!("recipient {id}"),
+        d.deny(
+            Element::Named("recipient", copied(id)),
             &[],
-            format!("`{id}` is not a recipient this policy declares"),
+            Message::RecipientUndeclared {
+                recipient: copied(id),
+            },
         );
-        return Some(Bits::default());
+        return None;
     };
+    let element = Element::Named("recipient", Cow::Borrowed(&r.id));
+    let purpose = policy.purposes[pi].id.as_str();
     let Some((allowed, _)) = r.uses.get(&pi) else {
-        b.deny(
-            "recipient-purpose",
-            format!("recipient {id}"),
+        d.deny(
+            element,
             &r.promises,
-            format!("`{id}` receives nothing for `{}`", policy.purposes[pi].id),
+            Message::RecipientPurpose {
+                recipient: &r.id,
+                purpose,
+            },
         );
-        return Some(Bits::default());
+        return None;
     };
     let projection = requested.intersection(allowed).difference(&policy.secrets);
-    let refused = requested.difference(&projection);
-    if !refused.is_empty() {
-        b.deny(
-            "recipient-category",
-            format!("recipient {id}"),
+    if !requested.is_subset(&projection) {
+        d.deny(
+            element,
             &r.promises,
-            format!(
-                "`{id}` may not receive {} for `{}`",
-                policy.keys(&refused).join(", "),
-                policy.purposes[pi].id
-            ),
+            Message::RecipientCategory {
+                recipient: &r.id,
+                purpose,
+                categories: policy.category_list(requested.difference(&projection)),
+            },
         );
     }
     Some(projection)

@@ -3,13 +3,16 @@
 //! `compile` turns a checked policy into a [`CompiledPolicy`] (ids interned,
 //! category sets as bitsets); `decide` answers one [`Query`] about one
 //! [`SubjectState`] at a given instant with a [`Decision`]: allow or deny,
-//! the reasons, and the obligations of an allow.
+//! the reasons (`reason`: sentences written only when shown), and the
+//! obligations of an allow.
 
 pub mod bits;
 pub mod compile;
 pub mod decide;
+pub mod reason;
 pub mod state;
 
 pub use compile::{CompiledPolicy, compile};
-pub use decide::{Action, Context, Decision, Obligation, Query, Reason, decide};
+pub use decide::{Action, Context, Decision, Obligation, Query, decide};
+pub use reason::{CategoryList, Element, Message, Reason};
 pub use state::{ConsentRecord, SubjectState};

@@ -50,6 +50,19 @@ pub struct SubjectState {
 }
 
 impl SubjectState {
+    /// The consent recorded for purpose `id`. A few records are compared
+    /// in place: that is cheaper than hashing the id with SipHash (the
+    /// map's hasher, kept for the stored shape).
+    pub fn consent(&self, id: &str) -> Option<&ConsentRecord> {
+        if self.consents.len() <= 8 {
+            self.consents
+                .iter()
+                .find_map(|(k, record)| (k == id).then_some(record))
+        } else {
+            self.consents.get(id)
+        }
+    }
+
     /// Age in whole years on `today`, when the birth date is known.
     pub fn age_on(&self, today: NaiveDate) -> Option<u32> {
         let born = self.birth_date?;
@@ -64,6 +77,26 @@ impl SubjectState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn consents_are_found_in_small_and_large_maps() {
+        let record = |given| ConsentRecord {
+            given,
+            at: DateTime::UNIX_EPOCH,
+            policy_version: "1".into(),
+        };
+        let mut s = SubjectState::default();
+        for n in 0..20 {
+            s.consents.insert(format!("p{n}"), record(n % 2 == 0));
+            for k in 0..=n {
+                assert_eq!(
+                    s.consent(&format!("p{k}")).map(|r| r.given),
+                    Some(k % 2 == 0)
+                );
+            }
+            assert!(s.consent("p").is_none() && s.consent("p100").is_none());
+        }
+    }
 
     #[test]
     fn age_counts_birthdays() {

@@ -149,13 +149,13 @@ fn state(case: &Case, policy: &vow_policy::Policy) -> SubjectState {
     }
 }
 
-fn run(
+fn run<'p>(
     case: &Case,
-    all: &[(CompiledPolicy, vow_policy::Policy)],
+    all: &'p [(CompiledPolicy, vow_policy::Policy)],
     edit: impl Fn(&mut SubjectState, &mut Query),
 ) -> (
-    vow_engine::Decision,
-    vow_engine::Decision,
+    vow_engine::Decision<'p>,
+    vow_engine::Decision<'p>,
     String,
     Option<String>,
 ) {

@@ -92,7 +92,7 @@ pub struct DecisionAnswer<'a> {
     pub subject: Option<&'a str>,
     pub purpose: &'a str,
     #[serde(flatten)]
-    pub decision: Decision,
+    pub decision: Decision<'a>,
     pub policy_version: &'a str,
     pub decided_at: DateTime<Utc>,
 }
