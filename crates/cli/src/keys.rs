@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
 use serde_json::json;
 use vow_server::auth::{self, Scope};
+use vow_server::serve::Create;
 use vow_store::Store;
 
 use crate::output::{EXIT_FINDINGS, EXIT_OK, print_json};
@@ -64,9 +64,7 @@ pub fn run(command: KeysCommand) -> anyhow::Result<ExitCode> {
                 json,
             } => {
                 let config = store.config()?;
-                let store = vow_server::serve::open_store(&config)
-                    .await
-                    .with_context(|| format!("cannot open {}", config.database.describe()))?;
+                let store = vow_server::serve::open_store(&config, Create::No).await?;
                 let scopes: Vec<Scope> = scopes.iter().filter_map(|s| Scope::parse(s)).collect();
                 let key = auth::generate(&name, &scopes, Utc::now());
                 store.create_key(key.record.clone()).await?;
@@ -86,7 +84,7 @@ pub fn run(command: KeysCommand) -> anyhow::Result<ExitCode> {
             }
             KeysCommand::List { store, json } => {
                 let config = store.config()?;
-                let store = vow_server::serve::open_store(&config).await?;
+                let store = vow_server::serve::open_store(&config, Create::No).await?;
                 let keys = store.keys().await?;
                 store.close().await;
                 if json {
@@ -112,7 +110,7 @@ pub fn run(command: KeysCommand) -> anyhow::Result<ExitCode> {
             }
             KeysCommand::Revoke { id, store, json } => {
                 let config = store.config()?;
-                let store = vow_server::serve::open_store(&config).await?;
+                let store = vow_server::serve::open_store(&config, Create::No).await?;
                 let revoked = store.revoke_key(&id, Utc::now()).await?;
                 store.close().await;
                 if json {

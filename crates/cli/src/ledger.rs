@@ -1,16 +1,17 @@
 //! `vow ledger ...`: the tamper-evident ledger.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use vow_store::{AnyStore, LedgerKey, Store};
+use vow_server::serve::{Create, open_store};
+use vow_store::Store;
 
 use crate::output::{EXIT_FINDINGS, EXIT_OK, print_json};
+use crate::serve::StoreArgs;
 
 /// Findings printed on stderr; `--json` has them all.
 const SHOWN: usize = 100;
@@ -25,17 +26,8 @@ pub enum LedgerCommand {
     /// it; the sealed head says how many events there are, so deleting the
     /// last ones shows too. Exit code 1 when the ledger was tampered with.
     Verify {
-        /// The store: a PostgreSQL URL (`postgres://...`) or a SQLite file;
-        /// default: `vow.db` in --data-dir.
-        #[arg(long, env = "VOW_DATABASE")]
-        database: Option<String>,
-        /// Where `vow serve` keeps its SQLite store and ledger key.
-        #[arg(long, default_value = "vow-data", env = "VOW_DATA_DIR")]
-        data_dir: PathBuf,
-        /// The ledger key file; default: the VOW_LEDGER_KEY variable (64 hex
-        /// digits), else `ledger.key` in --data-dir.
-        #[arg(long)]
-        key_file: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Print the findings as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -47,37 +39,13 @@ pub fn run(command: LedgerCommand) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     match command {
-        LedgerCommand::Verify {
-            database,
-            data_dir,
-            key_file,
-            json,
-        } => runtime.block_on(verify(database, &data_dir, key_file, json)),
+        LedgerCommand::Verify { store, json } => runtime.block_on(verify(&store, json)),
     }
 }
 
-async fn verify(
-    database: Option<String>,
-    data_dir: &Path,
-    key_file: Option<PathBuf>,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let database = match database {
-        Some(url) if AnyStore::is_postgres(&url) => url,
-        given => {
-            let path = given.map_or_else(|| data_dir.join("vow.db"), PathBuf::from);
-            anyhow::ensure!(
-                path.exists(),
-                "no ledger at {}: start `vow serve` first, or pass --data-dir or --database",
-                path.display()
-            );
-            path.display().to_string()
-        }
-    };
-    let key = ledger_key(data_dir, key_file)?;
-    let store = AnyStore::open(&database, key)
-        .await
-        .with_context(|| format!("cannot open the ledger at {database}"))?;
+async fn verify(args: &StoreArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
+    let store = open_store(&config, Create::No).await?;
 
     let bar = if json || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -137,22 +105,4 @@ async fn verify(
     } else {
         EXIT_FINDINGS
     }))
-}
-
-/// `--key-file`, else `VOW_LEDGER_KEY`, else `<data-dir>/ledger.key`. Never
-/// creates one: a verifier without the ledger's key cannot vouch for it.
-fn ledger_key(data_dir: &Path, key_file: Option<PathBuf>) -> anyhow::Result<LedgerKey> {
-    if let Some(path) = key_file {
-        return Ok(LedgerKey::load(&path)?);
-    }
-    if let Ok(hex) = std::env::var("VOW_LEDGER_KEY") {
-        return LedgerKey::from_hex(&hex).context("VOW_LEDGER_KEY");
-    }
-    let path = data_dir.join("ledger.key");
-    anyhow::ensure!(
-        path.exists(),
-        "no ledger key at {}: pass --key-file or set VOW_LEDGER_KEY to the key the ledger was sealed with",
-        path.display()
-    );
-    Ok(LedgerKey::load(&path)?)
 }

@@ -27,7 +27,12 @@ pub struct StoreArgs {
     pub database: Option<String>,
     /// File with the ledger's sealing key [default: <data-dir>/ledger.key];
     /// VOW_LEDGER_KEY gives the key itself.
-    #[arg(long, env = "VOW_LEDGER_KEY_FILE", value_name = "FILE")]
+    #[arg(
+        long,
+        alias = "key-file",
+        env = "VOW_LEDGER_KEY_FILE",
+        value_name = "FILE"
+    )]
     pub ledger_key_file: Option<PathBuf>,
 }
 

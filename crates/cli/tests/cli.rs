@@ -323,5 +323,5 @@ fn ledger_verify_needs_the_key() {
     );
     let out = vow_ledger(&["verify", "--data-dir", "/nonexistent/vow-data"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("no ledger at"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no store at"), "{}", stderr(&out));
 }

@@ -70,7 +70,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database: Database,
     pub policy: Option<PathBuf>,
-    pub ledger_key_file: PathBuf,
+    /// The key file named by a flag, variable or `vow.toml`, if any.
+    pub ledger_key_file: Option<PathBuf>,
     pub body_limit: usize,
     pub request_timeout: Duration,
     pub max_batch: usize,
@@ -85,6 +86,15 @@ pub struct Config {
 pub enum Database {
     Sqlite(PathBuf),
     Postgres(String),
+}
+
+impl Config {
+    /// Where the ledger key is: the file named, else `<data_dir>/ledger.key`.
+    pub fn key_file(&self) -> PathBuf {
+        self.ledger_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("ledger.key"))
+    }
 }
 
 impl Database {
@@ -168,9 +178,7 @@ impl Settings {
             bind: self
                 .bind
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-            ledger_key_file: self
-                .ledger_key_file
-                .unwrap_or_else(|| data_dir.join("ledger.key")),
+            ledger_key_file: self.ledger_key_file,
             data_dir,
             database,
             policy: self.policy,

@@ -67,32 +67,64 @@ pub fn init_logging(format: LogFormat, filter: &str) {
     };
 }
 
+/// Whether opening a store may create it (and its ledger key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// `vow serve`: a first start makes the store and its key.
+    Yes,
+    /// Every other command: a store that is not there is an error, and a
+    /// verifier without the ledger's own key cannot vouch for it.
+    No,
+}
+
 /// Opens the store the configuration names, with its ledger key.
-pub async fn open_store(config: &Config) -> Result<AnyStore, ServeError> {
-    let key = ledger_key(config)?;
-    Ok(match &config.database {
+pub async fn open_store(config: &Config, create: Create) -> Result<AnyStore, ServeError> {
+    let database = match &config.database {
         Database::Sqlite(path) => {
+            if create == Create::No && !path.exists() {
+                return Err(ServeError::Setup(format!(
+                    "no store at {}: start `vow serve` first, or pass --data-dir or --database",
+                    path.display()
+                )));
+            }
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     ServeError::Setup(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            AnyStore::open(&path.display().to_string(), key).await?
+            path.display().to_string()
         }
-        Database::Postgres(url) => AnyStore::open(url, key).await?,
-    })
+        Database::Postgres(url) => url.clone(),
+    };
+    let key = ledger_key(config, create)?;
+    AnyStore::open(&database, key)
+        .await
+        .map_err(|e| ServeError::Setup(format!("cannot open {}: {e}", config.database.describe())))
 }
 
-/// `VOW_LEDGER_KEY`, else the key file (created with a new key if missing).
-fn ledger_key(config: &Config) -> Result<LedgerKey, ServeError> {
+/// The ledger key: the file a flag, variable or `vow.toml` names, else
+/// `VOW_LEDGER_KEY`, else `<data_dir>/ledger.key` (created by a first
+/// `vow serve`).
+pub fn ledger_key(config: &Config, create: Create) -> Result<LedgerKey, ServeError> {
+    let key_error = |path: &Path, e: vow_store::KeyError| {
+        ServeError::Setup(format!("ledger key {}: {e}", path.display()))
+    };
+    if let Some(path) = &config.ledger_key_file {
+        return LedgerKey::load(path).map_err(|e| key_error(path, e));
+    }
     if let Ok(hex) = std::env::var("VOW_LEDGER_KEY") {
         return LedgerKey::from_hex(hex.trim())
             .map_err(|e| ServeError::Setup(format!("VOW_LEDGER_KEY is not a ledger key: {e}")));
     }
-    let path = &config.ledger_key_file;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| ServeError::Setup(format!("cannot create {}: {e}", dir.display())))?;
+    let path = config.key_file();
+    if create == Create::No {
+        if !path.exists() {
+            return Err(ServeError::Setup(format!(
+                "no ledger key at {}: pass --ledger-key-file or set VOW_LEDGER_KEY to the key the ledger was sealed with",
+                path.display()
+            )));
+        }
+        return LedgerKey::load(&path).map_err(|e| key_error(&path, e));
     }
     if matches!(config.database, Database::Postgres(_)) && !path.exists() {
         tracing::warn!(
@@ -100,8 +132,7 @@ fn ledger_key(config: &Config) -> Result<LedgerKey, ServeError> {
             "a new ledger key is being created for a PostgreSQL store: every vow process sharing it needs the same key (copy the file, or set VOW_LEDGER_KEY)"
         );
     }
-    LedgerKey::load_or_create(path)
-        .map_err(|e| ServeError::Setup(format!("ledger key {}: {e}", path.display())))
+    LedgerKey::load_or_create(&path).map_err(|e| key_error(&path, e))
 }
 
 /// Holds `<data_dir>/vow.lock` so that two servers never share a SQLite store.
@@ -154,7 +185,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ServeError::Setup(format!("cannot read the policy {}: {e}", path.display()))
     })?;
-    let store = open_store(config).await?;
+    let store = open_store(config, Create::Yes).await?;
     let policy = match runtime::load(&store, &path.display().to_string(), &text).await {
         Ok(p) => p,
         Err(LoadError::Invalid(report)) => {
