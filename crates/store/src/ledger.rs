@@ -151,9 +151,11 @@ impl Event {
         if let Value::Object(map) = &mut value {
             map.remove("hash");
         }
+        let mut encoded = Vec::with_capacity(1024);
+        write_canonical(&value, &mut encoded);
         let mut hasher = Sha256::new();
         hasher.update(self.prev_hash.as_bytes());
-        hasher.update(canonical(&value).as_bytes());
+        hasher.update(&encoded);
         hex::encode(hasher.finalize())
     }
 }
@@ -161,45 +163,44 @@ impl Event {
 /// JSON with object keys sorted and no whitespace: the same value always
 /// encodes to the same bytes.
 pub fn canonical(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_canonical(value, &mut out);
-    out
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
             let mut fields: Vec<(&String, &Value)> = map.iter().collect();
             fields.sort_unstable_by_key(|(k, _)| *k);
-            out.push('{');
+            out.push(b'{');
             for (i, (k, v)) in fields.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                write_scalar(&Value::String(k.clone()), out);
-                out.push(':');
+                write_scalar(k, out);
+                out.push(b':');
                 write_canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         scalar => write_scalar(scalar, out),
     }
 }
 
 /// serde_json's compact form of a string, number, boolean or null.
-fn write_scalar(value: &Value, out: &mut String) {
-    use std::fmt::Write;
-    write!(out, "{value}").expect("writing to a String cannot fail");
+fn write_scalar(value: &(impl Serialize + ?Sized), out: &mut Vec<u8>) {
+    serde_json::to_writer(out, value).expect("writing to memory cannot fail");
 }
 
 /// Links `event` after `previous` (or as the first event): sets its
