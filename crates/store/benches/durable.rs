@@ -8,7 +8,9 @@
 //!
 //!     cargo bench -p vow-store --bench durable
 //!
-//! `VOW_BENCH_SECONDS` (default 5) is the time per measurement;
+//! `VOW_BENCH_SECONDS` (default 5) is the time per measurement and
+//! `VOW_BENCH_ROUNDS` (default 3) how many rounds of all of them run, the
+//! medians reported (fsync times drift on a shared machine);
 //! `VOW_BENCH_POSTGRES` the server (default `postgres://postgres@127.0.0.1:5432`),
 //! on which a database is created for the run and dropped after it.
 
@@ -109,7 +111,7 @@ async fn appends<S: Store + 'static>(
 }
 
 /// The database's own durable insert rate: one row, one commit, one client.
-async fn raw_inserts<C>(conn: &mut C, time: Duration) -> f64
+async fn raw_inserts<C>(conn: &mut C, table: &str, time: Duration) -> f64
 where
     C: Connection,
     for<'c> &'c mut C: Executor<'c, Database = C::Database>,
@@ -117,14 +119,17 @@ where
     i64: sqlx::Type<C::Database> + for<'q> sqlx::Encode<'q, C::Database>,
     String: sqlx::Type<C::Database> + for<'q> sqlx::Encode<'q, C::Database>,
 {
-    conn.execute("CREATE TABLE raw (id BIGINT PRIMARY KEY, body TEXT NOT NULL)")
-        .await
-        .expect("raw table");
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"
+    )))
+    .await
+    .expect("raw table");
+    let insert = format!("INSERT INTO {table} (id, body) VALUES ($1, $2)");
     let body = serde_json::to_string(&consent(0, 0, "raw")).expect("json");
     let start = Instant::now();
     let mut n = 0i64;
     while start.elapsed() < time {
-        sqlx::query("INSERT INTO raw (id, body) VALUES ($1, $2)")
+        sqlx::query(sqlx::AssertSqlSafe(insert.as_str()))
             .bind(n)
             .bind(body.clone())
             .execute(&mut *conn)
@@ -137,11 +142,71 @@ where
 
 struct Row {
     database: &'static str,
-    raw: f64,
-    ours: Vec<Measured>,
+    /// Per round: the raw insert rate, then ours with 1, 8 and 64 clients.
+    rounds: Vec<(f64, Vec<Measured>)>,
 }
 
-async fn sqlite(time: Duration) -> Row {
+impl Row {
+    fn raw(&self) -> f64 {
+        median(self.rounds.iter().map(|(raw, _)| *raw).collect())
+    }
+
+    /// The median run with `clients` clients.
+    fn ours(&self, clients: usize) -> &Measured {
+        let i = CLIENTS
+            .iter()
+            .position(|c| *c == clients)
+            .expect("measured");
+        let mut runs: Vec<&Measured> = self.rounds.iter().map(|(_, ours)| &ours[i]).collect();
+        runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+        runs[runs.len() / 2]
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Rounds of: the raw rate, then ours with each number of clients, so
+/// that a change in the disk's speed during the run affects both alike.
+async fn rounds<C, S>(
+    conn: &mut C,
+    store: Arc<S>,
+    time: Duration,
+    rounds: usize,
+) -> Vec<(f64, Vec<Measured>)>
+where
+    S: Store + 'static,
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+    i64: sqlx::Type<C::Database> + for<'q> sqlx::Encode<'q, C::Database>,
+    String: sqlx::Type<C::Database> + for<'q> sqlx::Encode<'q, C::Database>,
+{
+    let mut out = Vec::new();
+    for round in 0..rounds {
+        let raw = raw_inserts(conn, &format!("raw_{round}"), time).await;
+        let mut ours = Vec::new();
+        for clients in CLIENTS {
+            ours.push(
+                appends(
+                    store.clone(),
+                    clients,
+                    &format!("r{round}-n{clients}"),
+                    time,
+                )
+                .await,
+            );
+        }
+        out.push((raw, ours));
+    }
+    let verified = store.verify().await.expect("verify");
+    assert!(verified.intact(), "the benchmark's ledger verifies");
+    out
+}
+
+async fn sqlite(time: Duration, n: usize) -> Row {
     let dir = tempfile::tempdir().expect("temp dir");
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(dir.path().join("raw.db"))
@@ -151,29 +216,22 @@ async fn sqlite(time: Duration) -> Row {
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
         .expect("raw SQLite");
-    let raw = raw_inserts(&mut conn, time).await;
-    conn.close().await.expect("close");
     let key = LedgerKey::generate().expect("key");
     let store = Arc::new(
         SqliteStore::open(&dir.path().join("vow.db"), key)
             .await
             .expect("open"),
     );
-    let mut ours = Vec::new();
-    for clients in CLIENTS {
-        ours.push(appends(store.clone(), clients, &format!("n{clients}"), time).await);
-    }
-    let verified = store.verify().await.expect("verify");
-    assert!(verified.intact(), "the benchmark's ledger verifies");
+    let rounds = rounds(&mut conn, store.clone(), time, n).await;
+    conn.close().await.expect("close");
     store.close().await;
     Row {
         database: "SQLite (WAL, synchronous = FULL)",
-        raw,
-        ours,
+        rounds,
     }
 }
 
-async fn postgres(server: &str, time: Duration) -> Row {
+async fn postgres(server: &str, time: Duration, n: usize) -> Row {
     let name = format!("vow_bench_{}", std::process::id());
     let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
         .await
@@ -185,16 +243,10 @@ async fn postgres(server: &str, time: Duration) -> Row {
         .expect("create the benchmark database");
     let url = format!("{server}/{name}");
     let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
-    let raw = raw_inserts(&mut conn, time).await;
-    conn.close().await.expect("close");
     let key = LedgerKey::generate().expect("key");
     let store = Arc::new(PostgresStore::connect(&url, key).await.expect("connect"));
-    let mut ours = Vec::new();
-    for clients in CLIENTS {
-        ours.push(appends(store.clone(), clients, &format!("n{clients}"), time).await);
-    }
-    let verified = store.verify().await.expect("verify");
-    assert!(verified.intact(), "the benchmark's ledger verifies");
+    let rounds = rounds(&mut conn, store.clone(), time, n).await;
+    conn.close().await.expect("close");
     store.close().await;
     admin
         .execute(sqlx::AssertSqlSafe(format!(
@@ -204,8 +256,7 @@ async fn postgres(server: &str, time: Duration) -> Row {
         .expect("drop the benchmark database");
     Row {
         database: "PostgreSQL (synchronous_commit = on)",
-        raw,
-        ours,
+        rounds,
     }
 }
 
@@ -216,40 +267,43 @@ fn main() {
         .unwrap_or(5);
     let server = std::env::var("VOW_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let n: usize = std::env::var("VOW_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let time = Duration::from_secs(seconds);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let rows = runtime.block_on(async { vec![sqlite(time).await, postgres(&server, time).await] });
+    let rows =
+        runtime.block_on(async { vec![sqlite(time, n).await, postgres(&server, time, n).await] });
 
-    println!("\nconsent events per second, {seconds} s per measurement\n");
+    println!("\nconsent events per second, {seconds} s per measurement, median of {n} rounds\n");
     println!(
         "| database | raw durable INSERT, 1 client | vow, 1 client | 8 clients | 64 clients | 64 / 1 client | 64 clients / raw INSERT |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for row in &rows {
-        let [one, eight, many] = &row.ours[..] else {
-            unreachable!("three client counts")
-        };
+        let (one, eight, many) = (row.ours(1), row.ours(8), row.ours(64));
         println!(
             "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1}× | {:.1}× |",
             row.database,
-            row.raw,
+            row.raw(),
             one.rate,
             eight.rate,
             many.rate,
             many.rate / one.rate,
-            many.rate / row.raw
+            many.rate / row.raw()
         );
     }
     println!("\nappend latency, p50 / p99\n");
     println!("| database | 1 client | 8 clients | 64 clients |");
     println!("|---|---:|---:|---:|");
     for row in &rows {
-        let cells: Vec<String> = row
-            .ours
+        let cells: Vec<String> = CLIENTS
             .iter()
+            .map(|c| row.ours(*c))
             .map(|m| format!("{:.2} / {:.2} ms", ms(m.p50), ms(m.p99)))
             .collect();
         println!("| {} | {} |", row.database, cells.join(" | "));
