@@ -6,13 +6,14 @@
 //! client) as the reference. Group commit is what lets 64 clients go
 //! faster than one.
 //!
-//!     cargo bench -p vow-store --bench durable
+//!     cargo bench --workspace --bench durable
 //!
 //! `VOW_BENCH_SECONDS` (default 5) is the time per measurement and
 //! `VOW_BENCH_ROUNDS` (default 3) how many rounds of all of them run, the
 //! medians reported (fsync times drift on a shared machine);
 //! `VOW_BENCH_POSTGRES` the server (default `postgres://postgres@127.0.0.1:5432`),
-//! on which a database is created for the run and dropped after it.
+//! on which a database is created for the run and dropped after it;
+//! `VOW_BENCH_ONLY=sqlite` or `postgres` runs one of them.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -276,8 +277,17 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let rows =
-        runtime.block_on(async { vec![sqlite(time, n).await, postgres(&server, time, n).await] });
+    let rows = runtime.block_on(async {
+        let only = std::env::var("VOW_BENCH_ONLY").unwrap_or_default();
+        let mut rows = Vec::new();
+        if only != "postgres" {
+            rows.push(sqlite(time, n).await);
+        }
+        if only != "sqlite" {
+            rows.push(postgres(&server, time, n).await);
+        }
+        rows
+    });
 
     println!("\nconsent events per second, {seconds} s per measurement, median of {n} rounds\n");
     println!(
