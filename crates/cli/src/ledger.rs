@@ -52,7 +52,7 @@ async fn verify(args: &StoreArgs, json: bool) -> anyhow::Result<ExitCode> {
     } else {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template(
-                "verifying {bar:40} {human_pos}/{human_len} events ({per_sec}, {eta} left)",
+                "verifying {bar:40} {human_pos}/{human_len} events, {eta} left",
             )
             .expect("a valid template"),
         )

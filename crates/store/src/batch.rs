@@ -7,7 +7,7 @@
 //! the stored events, a conflicting id fails that request only (all of its
 //! events, none written), and the others are linked to the chain in order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use vow_engine::SubjectState;
 
@@ -30,7 +30,7 @@ pub struct StateRow {
 pub struct Plan {
     /// The new rows, linked and sealed, in chain order.
     pub rows: Vec<StoredEvent>,
-    /// The new state of every subject that has a new event.
+    /// The new state of every subject that has a new event, by subject.
     pub states: Vec<(String, StateRow)>,
     /// The new head (unchanged when nothing is new).
     pub head: SealedHead,
@@ -50,69 +50,53 @@ pub fn plan(
 ) -> Plan {
     let (mut seq, mut hash) = (head.seq, head.hash.clone());
     let mut rows = Vec::new();
-    let mut touched: Vec<String> = Vec::new();
+    let mut touched = BTreeSet::new();
     let mut answers = Vec::with_capacity(requests.len());
     for request in requests {
         // Judged before anything is linked, so a failed request leaves no trace.
-        let mut answer: Vec<Result<Event, &Event>> = Vec::with_capacity(request.len());
-        let mut conflict = None;
-        for (i, event) in request.iter().enumerate() {
-            let before = stored.get(&event.id);
-            let earlier = before.or_else(|| request[..i].iter().find(|e| e.id == event.id));
-            match earlier {
-                Some(earlier) if earlier.same_content(event) => match before {
-                    Some(stored_before) => answer.push(Ok(stored_before.clone())),
-                    // Twice in this request: answered with the first, once linked.
-                    None => answer.push(Err(event)),
-                },
-                Some(_) => {
-                    conflict = Some(StoreError::Conflict(format!(
-                        "event `{}` is already recorded with different content: an event id may be reused only to retry the same event",
-                        event.id
-                    )));
-                    break;
+        let mut first: HashMap<&str, &Event> = HashMap::new();
+        let conflict = request.iter().find(|event| {
+            match stored
+                .get(&event.id)
+                .or_else(|| first.get(event.id.as_str()).copied())
+            {
+                Some(earlier) => !earlier.same_content(event),
+                None => {
+                    first.insert(&event.id, event);
+                    false
                 }
-                None => answer.push(Err(event)),
             }
-        }
-        if let Some(conflict) = conflict {
-            answers.push(Err(conflict));
+        });
+        if let Some(event) = conflict {
+            answers.push(Err(StoreError::Conflict(format!(
+                "event `{}` is already recorded with different content: an event id may be reused only to retry the same event",
+                event.id
+            ))));
             continue;
         }
-        let mut linked: Vec<Event> = Vec::with_capacity(request.len());
-        for slot in answer {
-            let event = match slot {
-                Ok(stored_before) => stored_before,
-                // A second copy within the request answers with the first.
-                Err(new) => match linked.iter().find(|e| e.id == new.id) {
-                    Some(first) => first.clone(),
-                    None => {
-                        let event = link(seq, &hash, new.clone());
-                        (seq, hash) = (event.seq, event.hash.clone());
-                        let row = states
-                            .entry(event.subject.clone())
-                            .or_insert_with(|| StateRow {
-                                state: SubjectState::default(),
-                                last_seq: 0,
-                                events: 0,
-                            });
-                        apply(&mut row.state, &event);
-                        row.last_seq = event.seq;
-                        row.events += 1;
-                        if !touched.contains(&event.subject) {
-                            touched.push(event.subject.clone());
-                        }
-                        rows.push(StoredEvent::sealed(key, event.clone()));
-                        event
-                    }
-                },
-            };
+        let mut linked = Vec::with_capacity(request.len());
+        for event in request {
+            // A retry, or a second copy within the request, gets the first back.
+            if let Some(before) = stored.get(&event.id) {
+                linked.push(before.clone());
+                continue;
+            }
+            let event = link(seq, &hash, event.clone());
+            (seq, hash) = (event.seq, event.hash.clone());
+            let row = states
+                .entry(event.subject.clone())
+                .or_insert_with(|| StateRow {
+                    state: SubjectState::default(),
+                    last_seq: 0,
+                    events: 0,
+                });
+            apply(&mut row.state, &event);
+            row.last_seq = event.seq;
+            row.events += 1;
+            touched.insert(event.subject.clone());
+            rows.push(StoredEvent::sealed(key, event.clone()));
+            stored.insert(event.id.clone(), event.clone());
             linked.push(event);
-        }
-        for event in &linked {
-            stored
-                .entry(event.id.clone())
-                .or_insert_with(|| event.clone());
         }
         answers.push(Ok(linked));
     }

@@ -79,8 +79,8 @@ impl LedgerKey {
         LedgerKey::from_hex(&text)
     }
 
-    /// Reads the key file at `path`, or creates it with a new random key
-    /// (mode 0600) when there is none. Two processes racing to create it end
+    /// Reads the key file at `path`, or creates it (and its directory) with
+    /// a new random key, mode 0600, when there is none. Two processes racing to create it end
     /// up with the same key: the file appears whole or not at all.
     pub fn load_or_create(path: &Path) -> Result<LedgerKey, KeyError> {
         match LedgerKey::load(path) {
@@ -93,6 +93,10 @@ impl LedgerKey {
             path: path.to_owned(),
             source,
         };
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir).map_err(write)?;
+        }
         // Written aside, then linked into place: linking fails if another
         // process got there first, and then its key is the key.
         let aside = path.with_extension(format!("key.{}.tmp", std::process::id()));
@@ -101,7 +105,7 @@ impl LedgerKey {
         let _ = std::fs::remove_file(&aside);
         match linked {
             Ok(()) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Some(dir) = dir {
                     // The directory entry must survive a crash too.
                     std::fs::File::open(dir)
                         .and_then(|d| d.sync_all())
@@ -184,7 +188,7 @@ mod tests {
     #[test]
     fn a_key_file_is_created_once_and_private() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.key");
+        let path = dir.path().join("vow-data/ledger.key");
         let key = LedgerKey::load_or_create(&path).unwrap();
         assert_eq!(LedgerKey::load_or_create(&path).unwrap(), key);
         assert_eq!(LedgerKey::load(&path).unwrap(), key);
@@ -194,7 +198,10 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 
     #[test]

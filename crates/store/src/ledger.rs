@@ -185,9 +185,11 @@ impl Event {
         if let Value::Object(map) = &mut value {
             map.remove("hash");
         }
+        let mut encoded = Vec::with_capacity(1024);
+        write_canonical(&value, &mut encoded);
         let mut hasher = Sha256::new();
         hasher.update(self.prev_hash.as_bytes());
-        hasher.update(canonical(&value).as_bytes());
+        hasher.update(&encoded);
         hex::encode(hasher.finalize())
     }
 }
@@ -195,22 +197,44 @@ impl Event {
 /// JSON with object keys sorted and no whitespace: the same value always
 /// encodes to the same bytes.
 pub fn canonical(value: &Value) -> String {
+    let mut out = Vec::new();
+    write_canonical(value, &mut out);
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let fields: Vec<String> = keys
-                .into_iter()
-                .map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&map[k])))
-                .collect();
-            format!("{{{}}}", fields.join(","))
+            let mut fields: Vec<(&String, &Value)> = map.iter().collect();
+            fields.sort_unstable_by_key(|(k, _)| *k);
+            out.push(b'{');
+            for (i, (k, v)) in fields.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_scalar(k, out);
+                out.push(b':');
+                write_canonical(v, out);
+            }
+            out.push(b'}');
         }
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(canonical).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        scalar => write_scalar(scalar, out),
     }
+}
+
+/// serde_json's compact form of a string, number, boolean or null.
+fn write_scalar(value: &(impl Serialize + ?Sized), out: &mut Vec<u8>) {
+    serde_json::to_writer(out, value).expect("writing to memory cannot fail");
 }
 
 /// Links `event` after `previous` (or as the first event): sets its
@@ -229,4 +253,53 @@ pub fn link(seq: u64, hash: &str, mut event: Event) -> Event {
     hash.clone_into(&mut event.prev_hash);
     event.hash = event.compute_hash();
     event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ledgers written today must verify forever: the canonical encoding
+    /// and the hash of a fixed event never change.
+    #[test]
+    fn the_encoding_of_an_event_is_stable() {
+        let event = Event {
+            seq: 0,
+            id: "evt-1".into(),
+            subject: "alice@example.com".into(),
+            at: "2026-11-01T10:00:00.123456789Z".parse().unwrap(),
+            actor: Actor {
+                kind: ActorKind::Agent,
+                id: "parent-7".into(),
+            },
+            source: EventSource {
+                channel: "banner".into(),
+                document_version: Some("banner-3".into()),
+                text_hash: Some("ab12".into()),
+                ip: Some("192.0.2.0".into()),
+                user_agent: Some("Mozilla/5.0 \"quoted\" ü".into()),
+                evidence: None,
+                api_key: None,
+            },
+            policy_version: "2026-11".into(),
+            kind: EventKind::DisclosureRecorded {
+                recipient: "crm".into(),
+                purpose: "support".into(),
+                categories: vec!["user.contact.email".into(), "user.name".into()],
+            },
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let event = link(41, &"ab".repeat(32), event);
+        let mut value = serde_json::to_value(&event).unwrap();
+        value.as_object_mut().unwrap().remove("hash");
+        assert_eq!(
+            canonical(&value),
+            r#"{"actor":{"id":"parent-7","kind":"agent"},"at":"2026-11-01T10:00:00.123456789Z","categories":["user.contact.email","user.name"],"id":"evt-1","policy_version":"2026-11","prev_hash":"abababababababababababababababababababababababababababababababab","purpose":"support","recipient":"crm","seq":42,"source":{"channel":"banner","document_version":"banner-3","ip":"192.0.2.0","text_hash":"ab12","user_agent":"Mozilla/5.0 \"quoted\" ü"},"subject":"alice@example.com","type":"disclosure_recorded"}"#
+        );
+        assert_eq!(
+            event.hash,
+            "e6bd9cf5592fe830de542bb23eb77ad90f3f7e0799906fa6fe7df55449b14b14"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! subjects' states (from memory) at the server's clock, or at `at`.
 
 use std::net::IpAddr;
+use std::sync::{Arc, LazyLock};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use vow_engine::{Action, Context, Decision, Query, decide};
+use vow_engine::{Action, Context, Decision, Query, SubjectState, decide};
 use vow_policy::Channel;
 
 use crate::auth::{Authorized, Decide};
@@ -102,6 +103,9 @@ pub struct BatchAnswer<'a> {
     pub decisions: Vec<DecisionAnswer<'a>>,
 }
 
+/// The state of a visitor nobody knows: no consent, no attributes.
+static ANONYMOUS: LazyLock<Arc<SubjectState>> = LazyLock::new(Default::default);
+
 /// Which of the two shapes a body has, without parsing it twice in full.
 #[derive(Deserialize)]
 struct Shape {
@@ -168,7 +172,7 @@ async fn answer<'a>(
 ) -> ApiResult<DecisionAnswer<'a>> {
     let subject_state = match &q.subject {
         Some(subject) => state.subject_state(subject).await?,
-        None => Default::default(),
+        None => Arc::clone(&ANONYMOUS),
     };
     let categories: Vec<&str> = q.categories.iter().map(String::as_str).collect();
     let query = Query {

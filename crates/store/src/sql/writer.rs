@@ -63,31 +63,50 @@ where
     usize: ColumnIndex<DB::Row>,
 {
     let mut closed = Vec::new();
+    // How many callers the last batch answered: most of them come back
+    // with their next append at once.
+    let mut last_callers = 0;
     while let Some(first) = inbox.recv().await {
         let mut requests = Vec::new();
         let mut replies = Vec::new();
         let mut events = 0;
         let mut next = Some(first);
-        while let Some(message) = next.take() {
-            match message {
-                Message::Append(batch, reply) => {
-                    events += batch.len();
-                    requests.push(batch);
-                    replies.push(reply);
+        let mut waits = 0;
+        loop {
+            while let Some(message) = next.take() {
+                match message {
+                    Message::Append(batch, reply) => {
+                        events += batch.len();
+                        requests.push(batch);
+                        replies.push(reply);
+                    }
+                    Message::Close(ack) => {
+                        // Nothing new is accepted; what is queued is still written.
+                        inbox.close();
+                        closed.push(ack);
+                    }
                 }
-                Message::Close(ack) => {
-                    // Nothing new is accepted; what is queued is still written.
-                    inbox.close();
-                    closed.push(ack);
+                if events < MAX_BATCH_EVENTS {
+                    next = inbox.try_recv().ok();
                 }
             }
-            if events < MAX_BATCH_EVENTS {
-                next = inbox.try_recv().ok();
+            // The callers just answered may be queued to run on this very
+            // thread: let them, rather than commit a batch of one and make
+            // the rest wait a whole commit. Alone, a caller never waits.
+            if requests.len() >= last_callers || events >= MAX_BATCH_EVENTS || waits == 8 {
+                break;
+            }
+            waits += 1;
+            tokio::task::yield_now().await;
+            next = inbox.try_recv().ok();
+            if next.is_none() {
+                break;
             }
         }
         if requests.is_empty() {
             continue;
         }
+        last_callers = requests.len();
         let answers = commit_each(&writes, &key, &requests).await;
         for (reply, answer) in replies.into_iter().zip(answers) {
             // A caller that gave up no longer listens; its events stay written.
