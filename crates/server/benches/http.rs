@@ -98,13 +98,14 @@ fn main() {
         ..Settings::default()
     }
     .resolve();
-    let (vow_addr, bare_addr, token) = runtime.block_on(async {
+    let (vow_addr, bare_addr, token, vow_app) = runtime.block_on(async {
         let (state, started) = vow_server::serve::prepare(&config).await.expect("vow starts");
         state.ready.store(true, std::sync::atomic::Ordering::Release);
         let token = started.admin_token.expect("admin key");
         // A subject with a consent: the query is an allow with an obligation.
         let app = vow_server::app(state);
         let app_for_setup = app.clone();
+        let app_for_setup_again = app.clone();
         let vow = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let bare_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let (vow_addr, bare_addr): (SocketAddr, SocketAddr) = (vow.local_addr().unwrap(), bare_listener.local_addr().unwrap());
@@ -123,10 +124,51 @@ fn main() {
             .expect("a request");
         let answer = tower::ServiceExt::oneshot(app_for_setup, consent).await.expect("an answer");
         assert_eq!(answer.status(), 201, "the consent is recorded");
-        (vow_addr, bare_addr, token)
+        let vow_app = app_for_setup_again;
+        (vow_addr, bare_addr, token, vow_app)
     });
     let body = json!({"subject": "bench-subject", "purpose": "promotional_messages", "categories": ["user.contact.email"], "channel": "email", "communication": "business_updates"}).to_string();
     std::thread::sleep(Duration::from_millis(200));
+    match std::env::var("VOW_BENCH_ONLY").as_deref() {
+        // The routers alone, without sockets: what each costs in user space.
+        Ok("oneshot") => {
+            let bare_app = axum::Router::new().route("/v1/decisions", post(bare));
+            for (name, app) in [("bare", bare_app), ("vow", vow_app)] {
+                let n = 200_000;
+                let started = std::time::Instant::now();
+                runtime.block_on(async {
+                    for _ in 0..n {
+                        let request = axum::http::Request::post("/v1/decisions")
+                            .header("content-type", "application/json")
+                            .header("authorization", format!("Bearer {token}"))
+                            .body(axum::body::Body::from(body.clone()))
+                            .expect("a request");
+                        let response = tower::ServiceExt::oneshot(app.clone(), request)
+                            .await
+                            .expect("an answer");
+                        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                            .await
+                            .expect("a body");
+                        std::hint::black_box(bytes);
+                    }
+                });
+                println!(
+                    "{name}: {:.2} µs per request in process",
+                    started.elapsed().as_secs_f64() * 1e6 / n as f64
+                );
+            }
+            return;
+        }
+        // For a profiler: load one of them alone.
+        Ok(which @ ("vow" | "bare")) => {
+            let addr = if which == "vow" { vow_addr } else { bare_addr };
+            let url = format!("http://{addr}/v1/decisions");
+            let run = wrk(&url, &token, &body, seconds, connections);
+            println!("{which} alone: {:.0} requests/s", run.requests_per_second);
+            return;
+        }
+        _ => {}
+    }
     // Warm both up, then measure each alone.
     wrk(
         &format!("http://{bare_addr}/v1/decisions"),

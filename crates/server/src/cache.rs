@@ -10,14 +10,19 @@
 //! each shard has an epoch, bumped on invalidation, and a load inserts only
 //! if its shard's epoch did not move while it read the store.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use quick_cache::sync::Cache;
 use vow_engine::SubjectState;
 use vow_store::{Store, StoreError};
 
 const SHARDS: usize = 64;
+
+static HITS: LazyLock<metrics::Counter> =
+    LazyLock::new(|| metrics::counter!("vow_state_cache_hits_total"));
+static MISSES: LazyLock<metrics::Counter> =
+    LazyLock::new(|| metrics::counter!("vow_state_cache_misses_total"));
 
 pub struct SubjectCache {
     states: Cache<String, Arc<SubjectState>>,
@@ -47,10 +52,10 @@ impl SubjectCache {
         subject: &str,
     ) -> Result<Arc<SubjectState>, StoreError> {
         if let Some(state) = self.states.get(subject) {
-            metrics::counter!("vow_state_cache_hits_total").increment(1);
+            HITS.increment(1);
             return Ok(state);
         }
-        metrics::counter!("vow_state_cache_misses_total").increment(1);
+        MISSES.increment(1);
         let epoch = self.epoch(subject);
         let before = epoch.load(Ordering::Acquire);
         let state = Arc::new(store.state(subject).await?);

@@ -64,8 +64,14 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
-/// Parses a JSON body, locating any error.
+/// Parses a JSON body, locating any error. Well-formed bodies take the
+/// fast path; only a body that fails is parsed again to name the field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).or_else(|_| explain(bytes))
+}
+
+/// Parses with the field path tracked, for the error message.
+fn explain<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|error| {
         let path = error.path().to_string();

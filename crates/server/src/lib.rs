@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod runtime;
@@ -18,22 +19,21 @@ pub mod serve;
 pub mod state;
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use config::{Config, Settings};
 pub use state::{AppState, Limits, Shared};
 
 use crate::error::{ApiError, ErrorCode};
+use crate::middleware::{GuardLayer, SequentialRequestId};
 
 /// The whole API.
 pub fn app(state: AppState) -> Router {
@@ -79,15 +79,17 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(health::openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), timeout))
         .layer(DefaultBodyLimit::max(state.limits.body))
-        .layer(middleware::from_fn(record_metrics))
+        .layer(GuardLayer::new(state.limits.timeout))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("a handler panicked").into_response()
         }))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(
+            x_request_id,
+            SequentialRequestId::default(),
+        ))
         .with_state(state)
 }
 
@@ -102,38 +104,6 @@ async fn method_not_allowed() -> ApiError {
         "this endpoint does not take this HTTP method",
     )
     .hint("the methods of each endpoint are listed at /openapi.json")
-}
-
-async fn timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(state.limits.timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::new(
-            ErrorCode::RequestTimeout,
-            format!(
-                "the request took longer than {} ms",
-                state.limits.timeout.as_millis()
-            ),
-        )
-        .hint("for writes: retry with the same event id; the write is recorded at most once")
-        .into_response(),
-    }
-}
-
-/// Requests by route and status, and their latency.
-async fn record_metrics(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("vow_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("vow_http_request_duration_seconds", "method" => method, "route" => route)
-        .record(started.elapsed().as_secs_f64());
-    response
 }
 
 /// The process-wide Prometheus recorder (installed once).

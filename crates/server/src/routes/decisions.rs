@@ -103,6 +103,14 @@ pub struct BatchAnswer<'a> {
     pub decisions: Vec<DecisionAnswer<'a>>,
 }
 
+/// Decisions denied and allowed.
+static DECISIONS: LazyLock<[metrics::Counter; 2]> = LazyLock::new(|| {
+    [
+        metrics::counter!("vow_decisions_total", "allowed" => "false"),
+        metrics::counter!("vow_decisions_total", "allowed" => "true"),
+    ]
+});
+
 /// The state of a visitor nobody knows: no consent, no attributes.
 static ANONYMOUS: LazyLock<Arc<SubjectState>> = LazyLock::new(Default::default);
 
@@ -137,32 +145,40 @@ pub async fn decisions(
     body: json::Body,
 ) -> ApiResult<axum::response::Response> {
     let bytes: Bytes = body.0;
-    let shape: Shape = json::parse(&bytes)?;
     let now = Utc::now();
-    if shape.queries.is_some() {
-        let batch: DecisionBatch = json::parse(&bytes)?;
-        if batch.queries.len() > state.limits.batch {
-            return Err(ApiError::new(
-                ErrorCode::BatchTooLarge,
-                format!(
-                    "the batch holds {} queries; at most {} are decided at once",
-                    batch.queries.len(),
-                    state.limits.batch
-                ),
-            )
-            .field("queries")
-            .hint("split it into several requests"));
+    // One query is the usual case: try it first. A batch fails that at
+    // once, on its `queries` key.
+    let batch = match serde_json::from_slice::<DecisionQuery>(&bytes) {
+        Ok(q) => {
+            let answer = answer(&state, &q, now).await?;
+            return Ok(Json(answer).into_response());
         }
-        let mut answers = Vec::with_capacity(batch.queries.len());
-        for q in &batch.queries {
-            answers.push(answer(&state, q, now).await?);
-        }
-        Ok(Json(BatchAnswer { decisions: answers }).into_response())
-    } else {
-        let q: DecisionQuery = json::parse(&bytes)?;
-        let answer = answer(&state, &q, now).await?;
-        Ok(Json(answer).into_response())
+        Err(_) => match serde_json::from_slice::<Shape>(&bytes) {
+            Ok(Shape { queries: Some(_) }) => json::parse::<DecisionBatch>(&bytes)?,
+            // Not a batch: say what is wrong with it as one query.
+            _ => {
+                json::parse::<DecisionQuery>(&bytes)?;
+                unreachable!("a body that failed to parse fails again");
+            }
+        },
+    };
+    if batch.queries.len() > state.limits.batch {
+        return Err(ApiError::new(
+            ErrorCode::BatchTooLarge,
+            format!(
+                "the batch holds {} queries; at most {} are decided at once",
+                batch.queries.len(),
+                state.limits.batch
+            ),
+        )
+        .field("queries")
+        .hint("split it into several requests"));
     }
+    let mut answers = Vec::with_capacity(batch.queries.len());
+    for q in &batch.queries {
+        answers.push(answer(&state, q, now).await?);
+    }
+    Ok(Json(BatchAnswer { decisions: answers }).into_response())
 }
 
 async fn answer<'a>(
@@ -196,8 +212,7 @@ async fn answer<'a>(
     };
     let at = q.at.unwrap_or(now);
     let decision = decide(&state.policy.compiled, &subject_state, &query, at);
-    metrics::counter!("vow_decisions_total", "allowed" => if decision.allowed { "true" } else { "false" })
-        .increment(1);
+    DECISIONS[usize::from(decision.allowed)].increment(1);
     Ok(DecisionAnswer {
         subject: q.subject.as_deref(),
         purpose: &q.purpose,
