@@ -135,6 +135,24 @@ fn main() {
             let bare_app = axum::Router::new().route("/v1/decisions", post(bare));
             for (name, app) in [("bare", bare_app), ("vow", vow_app)] {
                 let n = 200_000;
+                runtime.block_on(async {
+                    let request = axum::http::Request::post("/v1/decisions")
+                        .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {token}"))
+                        .body(axum::body::Body::from(body.clone()))
+                        .expect("a request");
+                    let response = tower::ServiceExt::oneshot(app.clone(), request)
+                        .await
+                        .expect("an answer");
+                    let headers = response.headers().len();
+                    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                        .await
+                        .expect("a body");
+                    println!("{name}: {} bytes of body, {headers} headers", bytes.len());
+                    if std::env::var_os("VOW_BENCH_SHOW").is_some() {
+                        println!("{}", String::from_utf8_lossy(&bytes));
+                    }
+                });
                 let started = std::time::Instant::now();
                 runtime.block_on(async {
                     for _ in 0..n {

@@ -110,6 +110,26 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// A JSON answer serialised into a buffer sized for it at once (axum's
+/// `Json` starts at 128 bytes and grows; a decision is about 400).
+pub fn respond<T: serde::Serialize>(value: &T, size_hint: usize) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut buffer = Vec::with_capacity(size_hint);
+    match serde_json::to_writer(&mut buffer, value) {
+        Ok(()) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            buffer,
+        )
+            .into_response(),
+        Err(e) => {
+            ApiError::internal(format!("an answer could not be serialised: {e}")).into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

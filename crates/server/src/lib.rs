@@ -22,18 +22,14 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 
 pub use config::{Config, Settings};
 pub use state::{AppState, Limits, Shared};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::middleware::{GuardLayer, SequentialRequestId};
+use crate::middleware::GuardLayer;
 
 /// The whole API.
 pub fn app(state: AppState) -> Router {
@@ -69,7 +65,6 @@ pub fn app(state: AppState) -> Router {
         .route("/ledger/verify", get(ledger::verify))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke));
-    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .nest("/v1", api)
         .route("/", get(health::index))
@@ -81,15 +76,6 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.limits.body))
         .layer(GuardLayer::new(state.limits.timeout))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal("a handler panicked").into_response()
-        }))
-        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(
-            x_request_id,
-            SequentialRequestId::default(),
-        ))
         .with_state(state)
 }
 

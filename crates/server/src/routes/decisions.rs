@@ -4,10 +4,8 @@
 use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -95,7 +93,42 @@ pub struct DecisionAnswer<'a> {
     #[serde(flatten)]
     pub decision: Decision<'a>,
     pub policy_version: &'a str,
+    #[serde(serialize_with = "rfc3339")]
     pub decided_at: DateTime<Utc>,
+}
+
+/// `decided_at` as chrono writes it (RFC 3339, UTC, `Z`, the fraction in
+/// 3, 6 or 9 digits as needed), without going through `fmt`: every answer
+/// carries one.
+fn rfc3339<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    use chrono::{Datelike, Timelike};
+    let year = at.year();
+    if !(0..=9999).contains(&year) || at.nanosecond() >= 1_000_000_000 {
+        return serializer.collect_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    }
+    let mut text = *b"0000-00-00T00:00:00.000000000Z";
+    let mut put = |at: usize, digits: usize, mut value: u32| {
+        for i in (at..at + digits).rev() {
+            text[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year as u32);
+    put(5, 2, at.month());
+    put(8, 2, at.day());
+    put(11, 2, at.hour());
+    put(14, 2, at.minute());
+    put(17, 2, at.second());
+    let nanos = at.nanosecond();
+    put(20, 9, nanos);
+    let end = match nanos {
+        0 => 19,
+        n if n % 1_000_000 == 0 => 23,
+        n if n % 1_000 == 0 => 26,
+        _ => 29,
+    };
+    text[end] = b'Z';
+    serializer.serialize_str(std::str::from_utf8(&text[..=end]).expect("ASCII digits"))
 }
 
 #[derive(Serialize)]
@@ -151,7 +184,7 @@ pub async fn decisions(
     let batch = match serde_json::from_slice::<DecisionQuery>(&bytes) {
         Ok(q) => {
             let answer = answer(&state, &q, now).await?;
-            return Ok(Json(answer).into_response());
+            return Ok(json::respond(&answer, 512));
         }
         Err(_) => match serde_json::from_slice::<Shape>(&bytes) {
             Ok(Shape { queries: Some(_) }) => json::parse::<DecisionBatch>(&bytes)?,
@@ -178,7 +211,10 @@ pub async fn decisions(
     for q in &batch.queries {
         answers.push(answer(&state, q, now).await?);
     }
-    Ok(Json(BatchAnswer { decisions: answers }).into_response())
+    Ok(json::respond(
+        &BatchAnswer { decisions: answers },
+        512 * batch.queries.len(),
+    ))
 }
 
 async fn answer<'a>(
@@ -220,4 +256,39 @@ async fn answer<'a>(
         policy_version: state.policy.version(),
         decided_at: at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    #[derive(serde::Serialize)]
+    struct At(#[serde(serialize_with = "super::rfc3339")] DateTime<Utc>);
+
+    #[test]
+    fn decided_at_is_written_as_chrono_writes_it() {
+        let base = Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 7).unwrap();
+        for nanos in [
+            0,
+            1,
+            999,
+            1_000,
+            120_000,
+            5_000_000,
+            822_684_700,
+            999_999_999,
+        ] {
+            let at = base + chrono::Duration::nanoseconds(nanos);
+            assert_eq!(
+                serde_json::to_string(&At(at)).unwrap(),
+                serde_json::to_string(&at).unwrap(),
+                "{nanos} ns"
+            );
+        }
+        let early = Utc.with_ymd_and_hms(33, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(
+            serde_json::to_string(&At(early)).unwrap(),
+            serde_json::to_string(&early).unwrap()
+        );
+    }
 }
