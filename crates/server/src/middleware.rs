@@ -137,7 +137,7 @@ where
             count.increment(1);
             latency.record(elapsed.as_secs_f64());
             if status.is_server_error() {
-                tracing::warn!(%method, route = route.as_deref().unwrap_or("unmatched"), status = status.as_u16(), latency_ms = elapsed.as_secs_f64() * 1e3, "request failed");
+                tracing::error!(request_id = id.to_str().unwrap_or("?"), %method, route = route.as_deref().unwrap_or("unmatched"), status = status.as_u16(), latency_ms = elapsed.as_secs_f64() * 1e3, "request failed");
             } else {
                 tracing::debug!(
                     status = status.as_u16(),
