@@ -144,6 +144,53 @@ fn check_source(source: &SourceFile) -> Result<(Policy, PolicyIndex), Vec<Diagno
     }
 }
 
+/// Parses and checks the structure of another vow YAML format (a dataset
+/// file) against its JSON Schema (`validator`, built from `schema`), then reads it as `T`. Diagnostics use the
+/// same structural codes as a policy (P001 to P006: syntax, unknown and
+/// missing fields, wrong types, values, formats), located in `source`;
+/// the caller adds the checks of meaning.
+///
+/// `noun` names the document in messages (`the dataset`) and
+/// `schema_command` the command that prints its schema.
+pub fn check_document<T: serde::de::DeserializeOwned>(
+    source: &SourceFile,
+    validator: &jsonschema::Validator,
+    schema: &'static serde_json::Value,
+    noun: &str,
+    schema_command: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let value = parse_yaml(&source.text).map_err(|err| vec![yaml_error(source, &err)])?;
+    let outcome = schema::validate_with(validator, schema, &value);
+    if !outcome.diagnostics.is_empty() {
+        let speak = |text: &str| {
+            text.replace("`vow policy schema`", &format!("`{schema_command}`"))
+                .replace("the policy", noun)
+        };
+        return Err(outcome
+            .diagnostics
+            .into_iter()
+            .map(|mut d| {
+                d.message = speak(&d.message);
+                d.help = d.help.as_deref().map(speak);
+                d.label = d.label.as_deref().map(speak);
+                d
+            })
+            .collect());
+    }
+    serde_json::from_value(value).map_err(|err| {
+        vec![
+            Diagnostic::error(
+                &WRONG_TYPE,
+                "",
+                format!("{noun} does not match its format: {err}"),
+            )
+            .with_help(format!(
+                "run `{schema_command}` to see what each field takes"
+            )),
+        ]
+    })
+}
+
 /// The most YAML nodes one policy may hold: a policy with 10,000 purposes,
 /// recipients and trackers has about 600,000; a hostile file stops here.
 pub const MAX_YAML_NODES: usize = 20_000_000;

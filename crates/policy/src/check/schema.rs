@@ -80,10 +80,24 @@ pub struct Outcome {
 
 /// Every structural error in `document`, and how to get past each.
 pub fn validate(document: &Value) -> Outcome {
+    validate_with(validator(), json_schema(), document)
+}
+
+thread_local! {
+    /// The schema the errors being translated come from (the translation
+    /// looks up descriptions, alternatives and placeholders in it).
+    static SCHEMA: std::cell::Cell<Option<&'static Value>> = const { std::cell::Cell::new(None) };
+}
+
+/// The same, against another vow file format's schema (datasets):
+/// `validator` is built from `schema`.
+pub fn validate_with(validator: &Validator, schema: &'static Value, document: &Value) -> Outcome {
+    let previous = SCHEMA.replace(Some(schema));
     let mut out = Outcome::default();
-    for error in validator().iter_errors(document) {
+    for error in validator.iter_errors(document) {
         translate(&error, &mut out);
     }
+    SCHEMA.set(previous);
     out.diagnostics
         .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     out.diagnostics.dedup();
@@ -564,7 +578,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 fn schema_at(pointer: &str) -> Option<&'static Value> {
-    json_schema().pointer(pointer)
+    SCHEMA.get().unwrap_or_else(json_schema).pointer(pointer)
 }
 
 /// "purpose 3 (`marketing_email`)" style names for a pointer.
