@@ -11,3 +11,4 @@ pub mod catalog;
 pub mod dataset;
 pub mod discover;
 pub mod guess;
+pub mod plan;
