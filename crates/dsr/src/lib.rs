@@ -1,14 +1,28 @@
 //! Data-subject requests against the organisation's own databases.
 //!
-//! - [`catalog`]: what a connected database holds — tables, columns, keys,
-//!   foreign keys and their `ON DELETE` rules, partitions — read from its
-//!   own catalogue (PostgreSQL, MariaDB/MySQL, SQLite).
-//! - [`dataset`]: the dataset file — how to connect, who the people are,
-//!   which tables hold their rows and how, what erasure does — and its checks.
-//! - [`guess`]: what a column probably holds, from its name and type.
+//! vow connects to the databases where the organisation keeps its
+//! customers (PostgreSQL, MariaDB/MySQL, SQLite), finds a subject's rows
+//! and answers access, export, erasure and rectification requests on them.
+//! It only reads them, except for the rows a request's erasure or
+//! rectification changes.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`connect`] | [`Database`]: a small pool from a URL (`postgres://`, `mysql://`/`mariadb://`, `sqlite://`), errors that say what to fix; quoting identifiers per engine |
+//! | [`catalog`] | [`Catalog`]: what a connected database holds — tables, columns and their kinds, keys, foreign keys and their `ON DELETE` rules, partitioned tables |
+//! | [`dataset`] | the dataset file — how to connect, who the people are, which tables hold their rows and how, what erasure does — and its checks against the policy and the catalogue |
+//! | [`guess`] | what a column probably holds, from its name and type |
+//! | [`discover`] | a draft dataset from the catalogue: foreign keys followed both ways from the subject's table |
+//! | [`plan`] | the set-based statements of a request: resolve the person's rows by key, then one statement per table, in an order the foreign keys allow |
 
 pub mod catalog;
+pub mod connect;
 pub mod dataset;
 pub mod discover;
 pub mod guess;
 pub mod plan;
+
+pub use catalog::{
+    Catalog, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table, TableName,
+};
+pub use connect::{ConnectError, Database};

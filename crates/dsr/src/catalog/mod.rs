@@ -2,6 +2,8 @@
 //! columns and keys, and the foreign keys between them. Discovery, checks
 //! and the planner work on this, never on an engine's own system tables.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 /// The database engines vow connects to.
@@ -12,6 +14,16 @@ pub enum Engine {
     /// MariaDB and MySQL.
     Mysql,
     Sqlite,
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Engine::Postgres => "PostgreSQL",
+            Engine::Mysql => "MariaDB/MySQL",
+            Engine::Sqlite => "SQLite",
+        })
+    }
 }
 
 /// A table's name: PostgreSQL tables live in a schema (`public`); MariaDB
