@@ -15,7 +15,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::catalog::{Catalog, Column, ColumnKind, Engine, ReferentialAction, Table, TableName};
-use crate::dataset::{ColumnErasure, Dataset, Generalisation, IdentityKind, RowErasure, find_table, table_name};
+use crate::dataset::{
+    ColumnErasure, Dataset, Generalisation, IdentityKind, RowErasure, find_table, table_name,
+};
 
 /// A value bound to a statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,16 +38,26 @@ pub struct Statement {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
-    #[error("the dataset names table `{0}`, which the database does not have; run `vow dataset check`")]
+    #[error(
+        "the dataset names table `{0}`, which the database does not have; run `vow dataset check`"
+    )]
     UnknownTable(String),
-    #[error("`{0}` has no primary key: vow resolves a person's rows by key before changing them; add a primary key (or a unique key declared as one)")]
+    #[error(
+        "`{0}` has no primary key: vow resolves a person's rows by key before changing them; add a primary key (or a unique key declared as one)"
+    )]
     NoPrimaryKey(String),
     #[error("the dataset has no `{0}` identity column; add it under `subject.identity`")]
     NoIdentity(&'static str),
-    #[error("the foreign keys between {0} form a cycle that no nullable key breaks; declare one of them `erase: null` or delete the rows by hand")]
+    #[error(
+        "the foreign keys between {0} form a cycle that no nullable key breaks; declare one of them `erase: null` or delete the rows by hand"
+    )]
     Cycle(String),
     #[error("`{table}.{column}` cannot be erased this way: {why}")]
-    Erasure { table: String, column: String, why: String },
+    Erasure {
+        table: String,
+        column: String,
+        why: String,
+    },
 }
 
 /// One table of the plan.
@@ -154,10 +166,18 @@ impl Plan {
             ordered.push(tables[i].clone());
             ordered_paths.push(paths[i].clone());
         }
-        let position = |i: usize| order.iter().position(|&o| o == i).expect("every table is ordered");
+        let position = |i: usize| {
+            order
+                .iter()
+                .position(|&o| o == i)
+                .expect("every table is ordered")
+        };
         Ok(Plan {
             engine,
-            detach_first: cuts.into_iter().map(|(a, columns)| (position(a), columns)).collect(),
+            detach_first: cuts
+                .into_iter()
+                .map(|(a, columns)| (position(a), columns))
+                .collect(),
             tables: ordered,
             subject_key: dataset.subject.key.clone(),
             subject,
@@ -172,11 +192,15 @@ impl Plan {
         kind: IdentityKind,
         values: &[SqlValue],
     ) -> Result<Statement, PlanError> {
-        let column = dataset.subject.identity.column(kind).ok_or(PlanError::NoIdentity(match kind {
-            IdentityKind::Email => "email",
-            IdentityKind::Phone => "phone",
-            IdentityKind::AccountId => "account_id",
-        }))?;
+        let column = dataset
+            .subject
+            .identity
+            .column(kind)
+            .ok_or(PlanError::NoIdentity(match kind {
+                IdentityKind::Email => "email",
+                IdentityKind::Phone => "phone",
+                IdentityKind::AccountId => "account_id",
+            }))?;
         let mut sql = Sql::new(self.engine);
         sql.push("SELECT ");
         sql.select_list(&self.subject, &self.subject_key);
@@ -289,7 +313,10 @@ impl Plan {
         sql.push("UPDATE ");
         sql.push(&self.engine.quote_table(&table.name));
         sql.push(" SET ");
-        let sets: Vec<String> = columns.iter().map(|c| format!("{} = NULL", self.engine.quote(c))).collect();
+        let sets: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} = NULL", self.engine.quote(c)))
+            .collect();
         sql.push(&sets.join(", "));
         sql.push(" WHERE ");
         sql.key_in(&table.table, &table.key, row_keys);
@@ -342,10 +369,14 @@ impl Plan {
                 }
                 sql.push(" END");
             }
-            ColumnErasure::Mask => sql.push(&mask(e, c, &table.key, &table.table).ok_or_else(|| {
-                bad("it has no maskable type; use `null` or `set:`")
-            })?),
-            ColumnErasure::Generalise(g) => sql.push(&generalise(e, c, *g).ok_or_else(|| bad("its type cannot be generalised that way"))?),
+            ColumnErasure::Mask => sql.push(
+                &mask(e, c, &table.key, &table.table)
+                    .ok_or_else(|| bad("it has no maskable type; use `null` or `set:`"))?,
+            ),
+            ColumnErasure::Generalise(g) => sql.push(
+                &generalise(e, c, *g)
+                    .ok_or_else(|| bad("its type cannot be generalised that way"))?,
+            ),
         }
         Ok(())
     }
@@ -379,10 +410,20 @@ impl Plan {
             let here: Vec<String> = self
                 .subject_key
                 .iter()
-                .map(|k| on.iter().find(|(_, v)| *v == k).map(|(h, _)| h.clone()).expect("matched above"))
+                .map(|k| {
+                    on.iter()
+                        .find(|(_, v)| *v == k)
+                        .map(|(h, _)| h.clone())
+                        .expect("matched above")
+                })
                 .collect();
-            let typed: Vec<Option<&Column>> = self.subject_key.iter().map(|k| next.column(k)).collect();
-            sql.tuple_in(&here.iter().map(|h| qualified(alias, h)).collect::<Vec<_>>(), &typed, subject_keys);
+            let typed: Vec<Option<&Column>> =
+                self.subject_key.iter().map(|k| next.column(k)).collect();
+            sql.tuple_in(
+                &here.iter().map(|h| qualified(alias, h)).collect::<Vec<_>>(),
+                &typed,
+                subject_keys,
+            );
             return;
         }
         if on.len() == 1 {
@@ -411,6 +452,9 @@ impl Plan {
     }
 }
 
+/// Columns of a table set to NULL to break a cycle: (table, columns).
+type Cut = (usize, Vec<String>);
+
 /// Rows that reference others are changed first: an order in which no
 /// foreign key between the dataset's tables is broken, whatever its
 /// `ON DELETE` rule. A cycle is broken at a nullable key, which is set to
@@ -418,16 +462,24 @@ impl Plan {
 fn erasure_order(
     tables: &[PlannedTable],
     catalog: &Catalog,
-) -> Result<(Vec<usize>, Vec<(usize, Vec<String>)>), PlanError> {
-    let index: HashMap<&TableName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+) -> Result<(Vec<usize>, Vec<Cut>), PlanError> {
+    let index: HashMap<&TableName, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (&t.name, i))
+        .collect();
     // edges[a] holds b when a must go before b: a's rows reference b's, which are deleted.
     let mut edges: Vec<HashSet<usize>> = vec![HashSet::new(); tables.len()];
     // Where a cycle may be cut: the referencing columns, when nullable.
     let mut breakable: HashMap<(usize, usize), Vec<String>> = HashMap::new();
     for (a, t) in tables.iter().enumerate() {
-        let Some(table) = catalog.table(&t.name) else { continue };
+        let Some(table) = catalog.table(&t.name) else {
+            continue;
+        };
         for fk in &table.foreign_keys {
-            let Some(&b) = index.get(&fk.references) else { continue };
+            let Some(&b) = index.get(&fk.references) else {
+                continue;
+            };
             if a == b {
                 continue; // a self-reference orders nothing between tables
             }
@@ -436,7 +488,11 @@ fn erasure_order(
                 continue;
             }
             edges[a].insert(b);
-            if fk.columns.iter().all(|c| table.column(c).is_some_and(|c| c.nullable)) {
+            if fk
+                .columns
+                .iter()
+                .all(|c| table.column(c).is_some_and(|c| c.nullable))
+            {
                 breakable.insert((a, b), fk.columns.clone());
             }
         }
@@ -470,7 +526,10 @@ fn erasure_order(
                     }
                     None => {
                         return Err(PlanError::Cycle(
-                            left.iter().map(|&i| format!("`{}`", tables[i].name.name)).collect::<Vec<_>>().join(", "),
+                            left.iter()
+                                .map(|&i| format!("`{}`", tables[i].name.name))
+                                .collect::<Vec<_>>()
+                                .join(", "),
                         ));
                     }
                 }
@@ -588,8 +647,15 @@ impl<I: Iterator<Item = String>> IntersperseDash for I {}
 fn generalise(e: Engine, c: &Column, g: Generalisation) -> Option<String> {
     let col = e.quote(&c.name);
     Some(match (g, &c.kind) {
-        (Generalisation::Year | Generalisation::Month, ColumnKind::Date | ColumnKind::Timestamp) => {
-            let unit = if g == Generalisation::Year { "year" } else { "month" };
+        (
+            Generalisation::Year | Generalisation::Month,
+            ColumnKind::Date | ColumnKind::Timestamp,
+        ) => {
+            let unit = if g == Generalisation::Year {
+                "year"
+            } else {
+                "month"
+            };
             match e {
                 Engine::Postgres => format!("CAST(date_trunc('{unit}', {col}) AS {})", c.data_type),
                 Engine::Mysql => {
@@ -605,7 +671,11 @@ fn generalise(e: Engine, c: &Column, g: Generalisation) -> Option<String> {
                     }
                 }
                 Engine::Sqlite => {
-                    let pattern = if g == Generalisation::Year { "%Y-01-01" } else { "%Y-%m-01" };
+                    let pattern = if g == Generalisation::Year {
+                        "%Y-01-01"
+                    } else {
+                        "%Y-%m-01"
+                    };
                     if c.kind == ColumnKind::Timestamp {
                         format!("strftime('{pattern} 00:00:00', {col})")
                     } else {
@@ -615,10 +685,16 @@ fn generalise(e: Engine, c: &Column, g: Generalisation) -> Option<String> {
             }
         }
         (Generalisation::Prefix(n), ColumnKind::Text) => format!("SUBSTR({col}, 1, {n})"),
-        (Generalisation::Round(n), ColumnKind::Integer | ColumnKind::Decimal | ColumnKind::Float) => {
+        (
+            Generalisation::Round(n),
+            ColumnKind::Integer | ColumnKind::Decimal | ColumnKind::Float,
+        ) => {
             let scale = 10_i64.checked_pow(n)?;
             match e {
-                Engine::Postgres => format!("CAST(ROUND(CAST({col} AS NUMERIC), -{n}) AS {})", c.data_type),
+                Engine::Postgres => format!(
+                    "CAST(ROUND(CAST({col} AS NUMERIC), -{n}) AS {})",
+                    c.data_type
+                ),
                 Engine::Mysql => format!("ROUND({col}, -{n})"),
                 Engine::Sqlite => format!("(ROUND({col} / {scale}.0) * {scale})"),
             }
@@ -664,7 +740,9 @@ impl Sql {
             Engine::Postgres => {
                 let n = self.binds.len();
                 match column {
-                    Some(c) if text_for_typed => self.text.push_str(&format!("CAST(${n} AS {})", c.data_type)),
+                    Some(c) if text_for_typed => self
+                        .text
+                        .push_str(&format!("CAST(${n} AS {})", c.data_type)),
                     _ => self.text.push_str(&format!("${n}")),
                 }
             }
@@ -695,7 +773,10 @@ impl Sql {
                 self.push(", ");
             }
             let col = format!("{}.{}", e.quote_table(&table.name), e.quote(name));
-            let kind = table.column(name).map(|c| c.kind.clone()).unwrap_or(ColumnKind::Other);
+            let kind = table
+                .column(name)
+                .map(|c| c.kind.clone())
+                .unwrap_or(ColumnKind::Other);
             let text = match (&kind, e) {
                 (ColumnKind::Integer | ColumnKind::Float | ColumnKind::Text, _) => col,
                 (ColumnKind::Boolean, Engine::Postgres) => col,
@@ -718,9 +799,18 @@ impl Sql {
         self.tuple_in(&columns, &typed, rows);
     }
 
-    fn key_in_qualified(&mut self, table: &Table, alias: &TableName, key: &[String], rows: &[Vec<SqlValue>]) {
+    fn key_in_qualified(
+        &mut self,
+        table: &Table,
+        alias: &TableName,
+        key: &[String],
+        rows: &[Vec<SqlValue>],
+    ) {
         let e = self.engine;
-        let columns: Vec<String> = key.iter().map(|k| format!("{}.{}", e.quote_table(alias), e.quote(k))).collect();
+        let columns: Vec<String> = key
+            .iter()
+            .map(|k| format!("{}.{}", e.quote_table(alias), e.quote(k)))
+            .collect();
         let typed: Vec<Option<&Column>> = key.iter().map(|k| table.column(k)).collect();
         self.tuple_in(&columns, &typed, rows);
     }
@@ -806,7 +896,12 @@ mod tests {
         }
     }
 
-    fn fk(columns: &[&str], to: &str, referenced: &[&str], on_delete: ReferentialAction) -> ForeignKey {
+    fn fk(
+        columns: &[&str],
+        to: &str,
+        referenced: &[&str],
+        on_delete: ReferentialAction,
+    ) -> ForeignKey {
         ForeignKey {
             name: None,
             columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -832,27 +927,70 @@ mod tests {
         Catalog {
             engine,
             tables: vec![
-                table("address", vec![column("address_id", Integer, false), column("address", Text, false), column("phone", Text, false)], &["address_id"], vec![]),
+                table(
+                    "address",
+                    vec![
+                        column("address_id", Integer, false),
+                        column("address", Text, false),
+                        column("phone", Text, false),
+                    ],
+                    &["address_id"],
+                    vec![],
+                ),
                 table(
                     "customer",
-                    vec![column("customer_id", Integer, false), column("email", Text, true), column("address_id", Integer, false), column("create_date", Date, false)],
+                    vec![
+                        column("customer_id", Integer, false),
+                        column("email", Text, true),
+                        column("address_id", Integer, false),
+                        column("create_date", Date, false),
+                    ],
                     &["customer_id"],
-                    vec![fk(&["address_id"], "address", &["address_id"], ReferentialAction::Restrict)],
+                    vec![fk(
+                        &["address_id"],
+                        "address",
+                        &["address_id"],
+                        ReferentialAction::Restrict,
+                    )],
                 ),
                 table(
                     "payment",
-                    vec![column("payment_id", Integer, false), column("payment_date", Timestamp, false), column("customer_id", Integer, false), column("rental_id", Integer, false)],
+                    vec![
+                        column("payment_id", Integer, false),
+                        column("payment_date", Timestamp, false),
+                        column("customer_id", Integer, false),
+                        column("rental_id", Integer, false),
+                    ],
                     &["payment_date", "payment_id"],
                     vec![
-                        fk(&["customer_id"], "customer", &["customer_id"], ReferentialAction::Restrict),
-                        fk(&["rental_id"], "rental", &["rental_id"], ReferentialAction::SetNull),
+                        fk(
+                            &["customer_id"],
+                            "customer",
+                            &["customer_id"],
+                            ReferentialAction::Restrict,
+                        ),
+                        fk(
+                            &["rental_id"],
+                            "rental",
+                            &["rental_id"],
+                            ReferentialAction::SetNull,
+                        ),
                     ],
                 ),
                 table(
                     "rental",
-                    vec![column("rental_id", Integer, false), column("customer_id", Integer, false), column("rental_date", Timestamp, false)],
+                    vec![
+                        column("rental_id", Integer, false),
+                        column("customer_id", Integer, false),
+                        column("rental_date", Timestamp, false),
+                    ],
                     &["rental_id"],
-                    vec![fk(&["customer_id"], "customer", &["customer_id"], ReferentialAction::Restrict)],
+                    vec![fk(
+                        &["customer_id"],
+                        "customer",
+                        &["customer_id"],
+                        ReferentialAction::Restrict,
+                    )],
                 ),
             ],
         }
@@ -913,7 +1051,7 @@ tables:
         let payment = plan.select_keys(0, &keys);
         assert_eq!(
             payment.sql,
-            r#"SELECT "public"."payment"."payment_date", "public"."payment"."payment_id" FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN ($1, $2))"#
+            r#"SELECT CAST("public"."payment"."payment_date" AS TEXT), "public"."payment"."payment_id" FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN ($1, $2))"#
         );
         assert_eq!(payment.binds, keys.concat());
         let address = plan.select_keys(3, &keys);
@@ -925,18 +1063,33 @@ tables:
         for engine in [Engine::Postgres, Engine::Mysql, Engine::Sqlite] {
             let plan = Plan::new(&dataset(), &catalog(engine)).unwrap();
             let payments = vec![
-                vec![SqlValue::Text("2022-02-01 10:00:00+00".into()), SqlValue::Int(16050)],
-                vec![SqlValue::Text("2022-02-03 11:00:00+00".into()), SqlValue::Int(16051)],
+                vec![
+                    SqlValue::Text("2022-02-01 10:00:00+00".into()),
+                    SqlValue::Int(16050),
+                ],
+                vec![
+                    SqlValue::Text("2022-02-03 11:00:00+00".into()),
+                    SqlValue::Int(16051),
+                ],
             ];
             let update = plan.erase(0, &payments, &HashMap::new()).unwrap().unwrap();
             let expected = match engine {
-                Engine::Postgres => r#"UPDATE "public"."payment" SET "customer_id" = $1 WHERE ("payment_date", "payment_id") IN ((CAST($2 AS timestamp with time zone), $3), (CAST($4 AS timestamp with time zone), $5))"#,
-                Engine::Mysql => "UPDATE `public`.`payment` SET `customer_id` = ? WHERE (`payment_date`, `payment_id`) IN ((?, ?), (?, ?))",
-                Engine::Sqlite => r#"UPDATE "public"."payment" SET "customer_id" = ? WHERE ("payment_date", "payment_id") IN (VALUES (?, ?), (?, ?))"#,
+                Engine::Postgres => {
+                    r#"UPDATE "public"."payment" SET "customer_id" = $1 WHERE ("payment_date", "payment_id") IN ((CAST($2 AS timestamp with time zone), $3), (CAST($4 AS timestamp with time zone), $5))"#
+                }
+                Engine::Mysql => {
+                    "UPDATE `public`.`payment` SET `customer_id` = ? WHERE (`payment_date`, `payment_id`) IN ((?, ?), (?, ?))"
+                }
+                Engine::Sqlite => {
+                    r#"UPDATE "public"."payment" SET "customer_id" = ? WHERE ("payment_date", "payment_id") IN (VALUES (?, ?), (?, ?))"#
+                }
             };
             assert_eq!(update.sql, expected);
             assert_eq!(update.binds[0], SqlValue::Int(1));
-            let delete = plan.erase(1, &[vec![SqlValue::Int(3)]], &HashMap::new()).unwrap().unwrap();
+            let delete = plan
+                .erase(1, &[vec![SqlValue::Int(3)]], &HashMap::new())
+                .unwrap()
+                .unwrap();
             assert!(delete.sql.starts_with("DELETE FROM "), "{}", delete.sql);
             // Nothing to do for no rows.
             assert_eq!(plan.erase(1, &[], &HashMap::new()).unwrap(), None);
@@ -956,33 +1109,76 @@ tables:
             estimated_rows: None,
         };
         for engine in [Engine::Postgres, Engine::Mysql, Engine::Sqlite] {
-            for kind in [Text, Integer, Decimal, Float, Boolean, Date, Timestamp, Time, Binary, Json, Uuid, Enum(vec!["G".into(), "PG".into()])] {
-                assert!(mask(engine, &column("x", kind.clone(), false), &key, &table).is_some(), "{engine:?} {kind:?}");
+            for kind in [
+                Text,
+                Integer,
+                Decimal,
+                Float,
+                Boolean,
+                Date,
+                Timestamp,
+                Time,
+                Binary,
+                Json,
+                Uuid,
+                Enum(vec!["G".into(), "PG".into()]),
+            ] {
+                assert!(
+                    mask(engine, &column("x", kind.clone(), false), &key, &table).is_some(),
+                    "{engine:?} {kind:?}"
+                );
             }
             assert!(mask(engine, &column("x", Other, false), &key, &table).is_none());
             let phone = mask(engine, &column("phone", Text, false), &key, &table).unwrap();
             assert_eq!(phone.matches("REPLACE(").count(), 9, "{phone}");
             let email = mask(engine, &column("email", Text, true), &key, &table).unwrap();
-            assert!(email.contains("'@invalid.example'") && email.contains("id"), "{email}");
+            assert!(
+                email.contains("'@invalid.example'") && email.contains("id"),
+                "{email}"
+            );
         }
     }
 
     #[test]
     fn a_cycle_without_a_nullable_key_is_refused() {
         let mut catalog = catalog(Engine::Postgres);
-        let address = catalog.tables.iter_mut().find(|t| t.name.name == "address").unwrap();
-        address.columns.push(column("owner_id", ColumnKind::Integer, false));
-        address.foreign_keys.push(fk(&["owner_id"], "customer", &["customer_id"], ReferentialAction::Restrict));
-        assert!(matches!(Plan::new(&dataset(), &catalog), Err(PlanError::Cycle(_))));
+        let address = catalog
+            .tables
+            .iter_mut()
+            .find(|t| t.name.name == "address")
+            .unwrap();
+        address
+            .columns
+            .push(column("owner_id", ColumnKind::Integer, false));
+        address.foreign_keys.push(fk(
+            &["owner_id"],
+            "customer",
+            &["customer_id"],
+            ReferentialAction::Restrict,
+        ));
+        assert!(matches!(
+            Plan::new(&dataset(), &catalog),
+            Err(PlanError::Cycle(_))
+        ));
         // With the key nullable, the cycle is broken there: the address's
         // owner is set to NULL first, then the customer goes before its address.
-        let address = catalog.tables.iter_mut().find(|t| t.name.name == "address").unwrap();
+        let address = catalog
+            .tables
+            .iter_mut()
+            .find(|t| t.name.name == "address")
+            .unwrap();
         address.columns.last_mut().unwrap().nullable = true;
         let plan = Plan::new(&dataset(), &catalog).unwrap();
         assert_eq!(order(&plan), ["payment", "rental", "customer", "address"]);
         let (table, columns) = &plan.detach_first[0];
-        assert_eq!((plan.tables[*table].name.name.as_str(), columns.as_slice()), ("address", &["owner_id".to_owned()][..]));
+        assert_eq!(
+            (plan.tables[*table].name.name.as_str(), columns.as_slice()),
+            ("address", &["owner_id".to_owned()][..])
+        );
         let detach = plan.detach(0, &[vec![SqlValue::Int(9)]]).unwrap();
-        assert_eq!(detach.sql, r#"UPDATE "public"."address" SET "owner_id" = NULL WHERE "address_id" IN ($1)"#);
+        assert_eq!(
+            detach.sql,
+            r#"UPDATE "public"."address" SET "owner_id" = NULL WHERE "address_id" IN ($1)"#
+        );
     }
 }
