@@ -9,12 +9,13 @@
 //! | module | owns |
 //! |---|---|
 //! | [`connect`] | [`Database`]: a small pool from a URL (`postgres://`, `mysql://`/`mariadb://`, `sqlite://`), errors that say what to fix; quoting identifiers per engine |
-//! | [`catalog`] | [`Catalog`]: what a connected database holds — tables, columns and their kinds, keys, foreign keys and their `ON DELETE` rules, partitioned tables — (the types; reading them from each engine comes next) |
+//! | [`catalog`] | [`Catalog`]: what a connected database holds — tables, columns and their kinds, keys, foreign keys and their `ON DELETE` rules, partitioned tables — read from the engine's own catalogue by [`catalog::read`] |
 
 pub mod catalog;
 pub mod connect;
 
 pub use catalog::{
-    Catalog, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table, TableName,
+    Catalog, CatalogError, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table,
+    TableName,
 };
 pub use connect::{ConnectError, Database};
