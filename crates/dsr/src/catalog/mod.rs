@@ -4,8 +4,8 @@
 //!
 //! [`read`] asks the engine's own catalogue, one module per engine
 //! (`postgres`, `mysql`, `sqlite`); each also sorts its type names into
-//! [`ColumnKind`]s. Reading only selects: it takes no lock a writer waits
-//! for and changes nothing.
+//! [`ColumnKind`]s. Reading only selects and changes nothing; its snapshot
+//! (SQLite: its shared lock) lasts for a few queries only.
 
 mod mysql;
 mod postgres;
