@@ -4,7 +4,7 @@
 //! A [`Database`] is a small pool on one engine; it knows nothing of
 //! tables or subjects (that is [`crate::catalog`] and the planner).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -66,7 +66,12 @@ pub enum ConnectError {
         source: sqlx::Error,
     },
     #[error(
-        "could not connect to `{url}`: {source}; check the URL and that the {engine} server accepts this user"
+        "there is no SQLite database at {} (from `{url}`); correct the path: vow does not create an empty database in its place",
+        path.display()
+    )]
+    NoSuchFile { url: String, path: PathBuf },
+    #[error(
+        "could not connect to `{url}`: {source}; check the URL, and that this user may use the {engine} database"
     )]
     Failed {
         url: String,
@@ -129,12 +134,9 @@ impl Database {
                     SqliteConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
                 let file = options.get_filename();
                 if !is_in_memory(file) && !file.exists() {
-                    return Err(ConnectError::NoSuchDatabase {
+                    return Err(ConnectError::NoSuchFile {
                         url: shown,
-                        engine,
-                        source: sqlx::Error::Configuration(
-                            format!("no file at {}", file.display()).into(),
-                        ),
+                        path: file.to_owned(),
                     });
                 }
                 probe::<sqlx::SqliteConnection>(&options)
@@ -240,11 +242,8 @@ fn classify(url: &str, engine: Engine, source: sqlx::Error) -> ConnectError {
                 Some(1049) => Kind::NoDatabase,
                 _ => Kind::Other,
             },
-            // SQLITE_CANTOPEN
-            Engine::Sqlite => match e.code().as_deref() {
-                Some("14") => Kind::NoDatabase,
-                _ => Kind::Other,
-            },
+            // A missing file was caught before connecting.
+            Engine::Sqlite => Kind::Other,
         },
         _ => Kind::Other,
     };

@@ -9,7 +9,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`connect`] | [`Database`]: a small pool from a URL (`postgres://`, `mysql://`/`mariadb://`, `sqlite://`), errors that say what to fix; quoting identifiers per engine |
-//! | [`catalog`] | [`Catalog`]: what a connected database holds — tables, columns and their kinds, keys, foreign keys and their `ON DELETE` rules, partitioned tables |
+//! | [`catalog`] | [`Catalog`]: what a connected database holds — tables, columns and their kinds, keys, foreign keys and their `ON DELETE` rules, partitioned tables — read from the engine's own catalogue by [`catalog::read`] |
 //! | [`dataset`] | the dataset file — how to connect, who the people are, which tables hold their rows and how, what erasure does — and its checks against the policy and the catalogue |
 //! | [`guess`] | what a column probably holds, from its name and type |
 //! | [`discover`] | a draft dataset from the catalogue: foreign keys followed both ways from the subject's table |
@@ -23,6 +23,7 @@ pub mod guess;
 pub mod plan;
 
 pub use catalog::{
-    Catalog, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table, TableName,
+    Catalog, CatalogError, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table,
+    TableName,
 };
 pub use connect::{ConnectError, Database};

@@ -1,10 +1,75 @@
 //! A connected database's catalogue, engine-neutral: the tables, their
 //! columns and keys, and the foreign keys between them. Discovery, checks
 //! and the planner work on this, never on an engine's own system tables.
+//!
+//! [`read`] asks the engine's own catalogue, one module per engine
+//! (`postgres`, `mysql`, `sqlite`); each also sorts its type names into
+//! [`ColumnKind`]s. Reading only selects and changes nothing; its snapshot
+//! (SQLite: its shared lock) lasts for a few queries only.
+
+mod mysql;
+mod postgres;
+mod sqlite;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::connect::Database;
+
+/// Reads the catalogue of the connected database: PostgreSQL, every schema
+/// but the system ones; MariaDB/MySQL, the database the URL names; SQLite,
+/// the `main` database. Tables come sorted by name, columns in their
+/// declared order, primary key columns in key order, foreign keys sorted
+/// by their columns.
+pub async fn read(db: &Database) -> Result<Catalog, CatalogError> {
+    let mut catalog = match db {
+        Database::Postgres(pool) => postgres::read(pool).await?,
+        Database::Mysql(pool) => mysql::read(pool).await?,
+        Database::Sqlite(pool) => sqlite::read(pool).await?,
+    };
+    catalog.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for table in &mut catalog.tables {
+        table.foreign_keys.sort_by(|a, b| {
+            (&a.columns, &a.references, &a.referenced_columns, &a.name).cmp(&(
+                &b.columns,
+                &b.references,
+                &b.referenced_columns,
+                &b.name,
+            ))
+        });
+    }
+    Ok(catalog)
+}
+
+/// Why [`read`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(
+        "could not read the {engine} catalogue ({what}): {source}; check that the connection still works and that its user may read the catalogue"
+    )]
+    Query {
+        engine: Engine,
+        /// What was being read (`columns`, `foreign keys`…).
+        what: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error(
+        "the MariaDB/MySQL URL names no database, so there is no catalogue to read; add the database to the URL (mysql://user@host:3306/shop)"
+    )]
+    NoDatabaseSelected,
+}
+
+impl CatalogError {
+    fn query(engine: Engine, what: &'static str) -> impl FnOnce(sqlx::Error) -> CatalogError {
+        move |source| CatalogError::Query {
+            engine,
+            what,
+            source,
+        }
+    }
+}
 
 /// The database engines vow connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -55,7 +120,9 @@ pub struct Table {
     /// PostgreSQL declarative partitioning: rows live in partitions, but
     /// statements on the parent reach them.
     pub partitioned: bool,
-    /// The catalogue's estimate of the row count, when it keeps one.
+    /// The catalogue's estimate of the row count, when it keeps one:
+    /// PostgreSQL's once the table was analysed (a partitioned table's is
+    /// its partitions' sum), InnoDB's always; SQLite keeps none.
     pub estimated_rows: Option<u64>,
 }
 
@@ -70,9 +137,11 @@ pub struct Column {
     pub nullable: bool,
     /// The declared maximum length of a text column.
     pub max_length: Option<u32>,
-    /// The default's expression, as the engine writes it.
+    /// The default's expression, as the engine writes it (`now()`,
+    /// `'G'::mpaa_rating`, `current_timestamp()`).
     pub default: Option<String>,
-    /// Computed by the database: cannot be written.
+    /// Computed by the database, so never written: generated columns, and
+    /// PostgreSQL's `GENERATED ALWAYS AS IDENTITY`.
     pub generated: bool,
 }
 
@@ -99,12 +168,16 @@ pub enum ColumnKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKey {
-    /// The constraint's name, when it has one.
+    /// The constraint's name, when it has one (SQLite does not list them).
+    /// A PostgreSQL key declared on each partition rather than on their
+    /// parent is one key of the parent, named after the first partition's.
     pub name: Option<String>,
     /// The referencing columns, in this table.
     pub columns: Vec<String>,
     pub references: TableName,
-    /// The referenced columns, in the same order.
+    /// The referenced columns, in the same order (a SQLite key that names
+    /// only its parent refers to the parent's primary key, resolved here).
+    /// Empty only for a SQLite key whose parent table does not exist.
     pub referenced_columns: Vec<String>,
     pub on_delete: ReferentialAction,
     pub on_update: ReferentialAction,
