@@ -274,3 +274,82 @@ pub fn display(name: &TableName) -> String {
         Some(schema) => format!("{schema}.{}", name.name),
     }
 }
+
+/// Discovery against a live database: reads its catalogue, asks the data
+/// which of the subject's referenced rows are each person's own, and
+/// drafts the dataset.
+pub async fn run(db: &crate::Database, start: &Start) -> Result<Dataset, RunError> {
+    let catalog = crate::catalog::read(db).await?;
+    let subject = crate::dataset::find_table(&catalog, &start.subject).ok_or_else(|| {
+        DiscoverError::NoSuchTable(
+            display(&start.subject),
+            vow_policy::diagnostic::nearest(
+                &start.subject.name,
+                catalog.tables.iter().map(|t| t.name.name.as_str()),
+            )
+            .map(str::to_owned),
+        )
+    })?;
+    let mut own = Vec::new();
+    for fk in parent_candidates(&catalog, subject) {
+        if owned_alone(db, subject, fk).await? {
+            own.push(fk);
+        }
+    }
+    Ok(draft(&catalog, start, &own)?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("reading `{table}` to see whether its rows are shared: {source}")]
+    Query {
+        table: String,
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// Whether no two of the subject's rows reference the same row through
+/// `fk` (an address is one person's; a store is everyone's).
+async fn owned_alone(
+    db: &crate::Database,
+    subject: &Table,
+    fk: &ForeignKey,
+) -> Result<bool, RunError> {
+    let e = db.engine();
+    let columns: Vec<String> = fk.columns.iter().map(|c| e.quote(c)).collect();
+    let not_null: Vec<String> = columns.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+    // Identifiers quoted per engine; no value from outside is spliced in.
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT {cols} FROM {table} WHERE {not_null} GROUP BY {cols} HAVING COUNT(*) > 1) shared",
+        cols = columns.join(", "),
+        table = e.quote_table(&subject.name),
+        not_null = not_null.join(" AND "),
+    );
+    let shared: i64 = match db {
+        crate::Database::Postgres(pool) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_one(pool)
+                .await
+        }
+        crate::Database::Mysql(pool) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_one(pool)
+                .await
+        }
+        crate::Database::Sqlite(pool) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .map_err(|source| RunError::Query {
+        table: display(&subject.name),
+        source,
+    })?;
+    Ok(shared == 0)
+}
