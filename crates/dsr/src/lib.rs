@@ -15,10 +15,12 @@
 //! | [`discover`] | a draft dataset from the catalogue: foreign keys followed both ways from the subject's table |
 //! | [`plan`] | the set-based statements of a request: resolve the person's rows by key, then one statement per table, in an order the foreign keys allow |
 
+pub mod access;
 pub mod catalog;
 pub mod connect;
 pub mod dataset;
 pub mod discover;
+pub mod exec;
 pub mod guess;
 pub mod plan;
 

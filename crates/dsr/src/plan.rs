@@ -34,6 +34,18 @@ pub enum SqlValue {
 pub struct Statement {
     pub sql: String,
     pub binds: Vec<SqlValue>,
+    /// For a query: how to read each selected column.
+    pub reads: Vec<Read>,
+}
+
+/// How a selected column comes back: the select list casts every column
+/// to one of these, whatever the engine's own type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Int,
+    Float,
+    Bool,
+    Text,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -708,6 +720,7 @@ pub struct Sql {
     engine: Engine,
     text: String,
     binds: Vec<SqlValue>,
+    reads: Vec<Read>,
 }
 
 impl Sql {
@@ -716,6 +729,7 @@ impl Sql {
             engine,
             text: String::with_capacity(256),
             binds: Vec::new(),
+            reads: Vec::new(),
         }
     }
 
@@ -727,6 +741,7 @@ impl Sql {
         Statement {
             sql: self.text,
             binds: self.binds,
+            reads: self.reads,
         }
     }
 
@@ -763,9 +778,11 @@ impl Sql {
         }
     }
 
-    /// The columns, each read as a value the executor can decode without
-    /// knowing the engine's types: integers, floats and booleans as they
-    /// are, everything else as text.
+    /// The columns, each cast to a type the executor reads the same way on
+    /// every engine ([`Read`]): integers as 64-bit integers, floats as
+    /// doubles, booleans as booleans (0/1 on MariaDB and SQLite), binary as
+    /// hexadecimal text, everything else (decimals, dates, enums, uuids,
+    /// JSON) as its text.
     pub fn select_list(&mut self, table: &Table, columns: &[String]) {
         let e = self.engine;
         for (i, name) in columns.iter().enumerate() {
@@ -777,18 +794,46 @@ impl Sql {
                 .column(name)
                 .map(|c| c.kind.clone())
                 .unwrap_or(ColumnKind::Other);
-            let text = match (&kind, e) {
-                (ColumnKind::Integer | ColumnKind::Float | ColumnKind::Text, _) => col,
-                (ColumnKind::Boolean, Engine::Postgres) => col,
-                (ColumnKind::Boolean, _) => col,
-                (ColumnKind::Binary, Engine::Postgres) => format!("encode({col}, 'hex')"),
-                (ColumnKind::Binary, Engine::Mysql) => format!("HEX({col})"),
-                (ColumnKind::Binary, Engine::Sqlite) => format!("hex({col})"),
-                (_, Engine::Postgres) => format!("CAST({col} AS TEXT)"),
-                (_, Engine::Mysql) => format!("CAST({col} AS CHAR)"),
-                (_, Engine::Sqlite) => format!("CAST({col} AS TEXT)"),
+            let (text, read) = match (&kind, e) {
+                (ColumnKind::Integer, Engine::Postgres) => {
+                    (format!("CAST({col} AS BIGINT)"), Read::Int)
+                }
+                (ColumnKind::Integer, Engine::Mysql) => {
+                    (format!("CAST({col} AS SIGNED)"), Read::Int)
+                }
+                (ColumnKind::Integer, Engine::Sqlite) => {
+                    (format!("CAST({col} AS INTEGER)"), Read::Int)
+                }
+                (ColumnKind::Float, Engine::Postgres) => {
+                    (format!("CAST({col} AS DOUBLE PRECISION)"), Read::Float)
+                }
+                (ColumnKind::Float, Engine::Mysql) => {
+                    (format!("CAST({col} AS DOUBLE)"), Read::Float)
+                }
+                (ColumnKind::Float, Engine::Sqlite) => {
+                    (format!("CAST({col} AS REAL)"), Read::Float)
+                }
+                (ColumnKind::Boolean, Engine::Postgres) => (col, Read::Bool),
+                (ColumnKind::Boolean, Engine::Mysql) => {
+                    (format!("CAST({col} AS SIGNED)"), Read::Bool)
+                }
+                (ColumnKind::Boolean, Engine::Sqlite) => {
+                    (format!("CAST({col} AS INTEGER)"), Read::Bool)
+                }
+                (ColumnKind::Binary, Engine::Postgres) => {
+                    (format!("encode({col}, 'hex')"), Read::Text)
+                }
+                (ColumnKind::Binary, Engine::Mysql) => (format!("HEX({col})"), Read::Text),
+                (ColumnKind::Binary, Engine::Sqlite) => (format!("hex({col})"), Read::Text),
+                (_, Engine::Postgres) => (format!("CAST({col} AS TEXT)"), Read::Text),
+                (_, Engine::Mysql) => (
+                    format!("CAST({col} AS CHAR CHARACTER SET utf8mb4)"),
+                    Read::Text,
+                ),
+                (_, Engine::Sqlite) => (format!("CAST({col} AS TEXT)"), Read::Text),
             };
             self.push(&text);
+            self.reads.push(read);
         }
     }
 
@@ -1051,7 +1096,7 @@ tables:
         let payment = plan.select_keys(0, &keys);
         assert_eq!(
             payment.sql,
-            r#"SELECT CAST("public"."payment"."payment_date" AS TEXT), "public"."payment"."payment_id" FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN ($1, $2))"#
+            r#"SELECT CAST("public"."payment"."payment_date" AS TEXT), CAST("public"."payment"."payment_id" AS BIGINT) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN ($1, $2))"#
         );
         assert_eq!(payment.binds, keys.concat());
         let address = plan.select_keys(3, &keys);
