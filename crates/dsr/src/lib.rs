@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod connect;
 pub mod dataset;
 pub mod discover;
+pub mod erase;
 pub mod exec;
 pub mod guess;
 pub mod plan;

@@ -270,6 +270,25 @@ impl Plan {
         sql.finish()
     }
 
+    /// Some columns of the `i`th table's rows with these keys: the key
+    /// first, then `columns`, ordered by key.
+    pub fn select_by_key(&self, i: usize, columns: &[String], row_keys: &[Vec<SqlValue>]) -> Statement {
+        let table = &self.tables[i];
+        let mut selected = table.key.clone();
+        selected.extend(columns.iter().cloned());
+        let mut sql = Sql::new(self.engine);
+        sql.push("SELECT ");
+        sql.select_list(&table.table, &selected);
+        sql.push(" FROM ");
+        sql.push(&self.engine.quote_table(&table.name));
+        sql.push(" WHERE ");
+        sql.key_in(&table.table, &table.key, row_keys);
+        sql.push(" ORDER BY ");
+        let order: Vec<String> = table.key.iter().map(|k| self.engine.quote(k)).collect();
+        sql.push(&order.join(", "));
+        sql.finish()
+    }
+
     /// The change an erasure makes to the `i`th table's rows with these
     /// keys; `None` when it makes none (kept rows, nothing to detach).
     /// `hashes` gives, per column erased to a keyed hash, each row's new

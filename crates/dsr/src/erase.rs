@@ -1,0 +1,255 @@
+//! Erasure: in one transaction per database, the person's rows are
+//! resolved by key, cycles are broken, every table is changed in an order
+//! its foreign keys allow (deleted, anonymised, or kept under a hold and
+//! detached), and a verification pass reads again what is left and proves
+//! that nothing personal remains but what is held, and why.
+
+use std::collections::HashMap;
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::Database;
+use crate::dataset::{ColumnErasure, Dataset, RowErasure};
+use crate::exec::Tx;
+use crate::plan::{Plan, PlanError, SqlValue};
+
+/// What was (or, in a dry run, would be) done to one table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableOutcome {
+    pub table: String,
+    /// `delete`, `anonymise` or `keep`.
+    pub action: RowErasure,
+    /// The person's rows found here.
+    pub rows: u64,
+    /// Rows the statement changed (0 in a dry run).
+    pub changed: u64,
+    /// The columns changed in kept rows, and how.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// The hold the rows are kept under, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold: Option<HeldRows>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeldRows {
+    pub hold: String,
+    pub reason: String,
+}
+
+/// The erasure's report: per table in the order applied, then what the
+/// verification found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Erasure {
+    pub dry_run: bool,
+    pub subjects: usize,
+    pub tables: Vec<TableOutcome>,
+    /// Empty when verification passed; each entry says what is still there.
+    pub leftovers: Vec<String>,
+}
+
+impl Erasure {
+    pub fn verified(&self) -> bool {
+        !self.dry_run && self.leftovers.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EraseError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("{step} on `{table}`: {source}")]
+    Database {
+        step: &'static str,
+        table: String,
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// The keyed hash of a value, as erasure writes it (hex, truncated to fit).
+pub fn keyed_hash(key: &[u8], value: &str, max_length: Option<u32>) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(value.as_bytes());
+    let mut text = hex::encode(mac.finalize().into_bytes());
+    if let Some(n) = max_length {
+        text.truncate(n as usize);
+    }
+    text
+}
+
+/// Erases the subjects with these keys (in the subject table's key
+/// order). With `dry_run`, counts and rolls back: nothing changes.
+pub async fn run(
+    db: &Database,
+    dataset: &Dataset,
+    plan: &Plan,
+    subjects: &[Vec<SqlValue>],
+    hash_key: &[u8],
+    dry_run: bool,
+) -> Result<Erasure, EraseError> {
+    let failed = |step: &'static str, table: &str| {
+        let table = table.to_owned();
+        move |source| EraseError::Database { step, table, source }
+    };
+    let name = |i: usize| dataset.tables[plan.tables[i].spec].table.clone();
+    let mut tx = db.begin().await.map_err(failed("beginning the transaction", &dataset.subject.table))?;
+    // 1. Resolve: every table's rows of the people, before anything changes.
+    let mut keys = Vec::with_capacity(plan.tables.len());
+    for i in 0..plan.tables.len() {
+        let found = if subjects.is_empty() {
+            Vec::new()
+        } else {
+            tx.fetch(&plan.select_keys(i, subjects)).await.map_err(failed("finding the rows", &name(i)))?
+        };
+        keys.push(found);
+    }
+    // The personal values of the rows that stay, to prove afterwards that they changed.
+    let mut before: HashMap<usize, Vec<Vec<SqlValue>>> = HashMap::new();
+    let mut hashes: Vec<HashMap<String, Vec<SqlValue>>> = vec![HashMap::new(); plan.tables.len()];
+    for (i, table) in plan.tables.iter().enumerate() {
+        if table.changes.is_empty() || keys[i].is_empty() {
+            continue;
+        }
+        let columns: Vec<String> = table.changes.iter().map(|(c, _)| c.clone()).collect();
+        let rows = tx
+            .fetch(&plan.select_by_key(i, &columns, &keys[i]))
+            .await
+            .map_err(failed("reading the values to erase", &name(i)))?;
+        let width = table.key.len();
+        for (n, (column, erase)) in table.changes.iter().enumerate() {
+            if *erase != ColumnErasure::Hash {
+                continue;
+            }
+            let max = table.table().column(column).and_then(|c| c.max_length);
+            let values = rows
+                .iter()
+                .map(|row| match &row[width + n] {
+                    SqlValue::Null => SqlValue::Null,
+                    SqlValue::Text(t) => SqlValue::Text(keyed_hash(hash_key, t, max)),
+                    other => SqlValue::Text(keyed_hash(hash_key, &format!("{other:?}"), max)),
+                })
+                .collect();
+            hashes[i].insert(column.clone(), values);
+        }
+        // `select_by_key` orders by key; so do the hashes the CASE binds.
+        keys[i] = rows.iter().map(|r| r[..width].to_vec()).collect();
+        before.insert(i, rows);
+    }
+    let mut outcomes: Vec<TableOutcome> = plan
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TableOutcome {
+            table: name(i),
+            action: t.erase,
+            rows: keys[i].len() as u64,
+            changed: 0,
+            columns: t.changes.iter().map(|(c, _)| c.clone()).collect(),
+            hold: t.hold.as_ref().and_then(|h| dataset.hold(h)).map(|h| HeldRows {
+                hold: h.id.clone(),
+                reason: h.reason.clone(),
+            }),
+        })
+        .collect();
+    if dry_run {
+        tx.rollback().await.map_err(failed("rolling back the dry run", &dataset.subject.table))?;
+        return Ok(Erasure {
+            dry_run: true,
+            subjects: subjects.len(),
+            tables: outcomes,
+            leftovers: Vec::new(),
+        });
+    }
+    // 2. Break cycles, then change every table in order.
+    for n in 0..plan.detach_first.len() {
+        let i = plan.detach_first[n].0;
+        if let Some(statement) = plan.detach(n, &keys[i]) {
+            tx.execute(&statement).await.map_err(failed("detaching a cycle", &name(i)))?;
+        }
+    }
+    for i in 0..plan.tables.len() {
+        if let Some(statement) = plan.erase(i, &keys[i], &hashes[i])? {
+            outcomes[i].changed = tx.execute(&statement).await.map_err(failed("erasing", &name(i)))?;
+        }
+    }
+    // 3. Verify, inside the transaction: a failure rolls everything back.
+    let leftovers = verify(&mut tx, plan, dataset, subjects, &keys, &before).await?;
+    if !leftovers.is_empty() {
+        tx.rollback().await.map_err(failed("rolling back", &dataset.subject.table))?;
+        return Ok(Erasure {
+            dry_run: false,
+            subjects: subjects.len(),
+            tables: outcomes,
+            leftovers,
+        });
+    }
+    tx.commit().await.map_err(failed("committing", &dataset.subject.table))?;
+    Ok(Erasure {
+        dry_run: false,
+        subjects: subjects.len(),
+        tables: outcomes,
+        leftovers,
+    })
+}
+
+/// What is left of the people: deleted rows must be gone; kept rows must
+/// no longer be reachable from the person unless held; no changed column
+/// may still hold its old value.
+async fn verify(
+    tx: &mut Tx,
+    plan: &Plan,
+    dataset: &Dataset,
+    subjects: &[Vec<SqlValue>],
+    keys: &[Vec<Vec<SqlValue>>],
+    before: &HashMap<usize, Vec<Vec<SqlValue>>>,
+) -> Result<Vec<String>, EraseError> {
+    let mut leftovers = Vec::new();
+    for (i, table) in plan.tables.iter().enumerate() {
+        let name = &dataset.tables[table.spec].table;
+        let failed = |source| EraseError::Database {
+            step: "verifying",
+            table: name.clone(),
+            source,
+        };
+        if keys[i].is_empty() {
+            continue;
+        }
+        let still = tx.fetch(&plan.select_by_key(i, &[], &keys[i])).await.map_err(failed)?;
+        match table.erase {
+            RowErasure::Delete if !still.is_empty() => {
+                leftovers.push(format!("{} of the person's {} rows in `{name}` are still there", still.len(), keys[i].len()));
+            }
+            RowErasure::Delete => {}
+            RowErasure::Anonymise | RowErasure::Keep => {
+                let reachable = if subjects.is_empty() {
+                    0
+                } else {
+                    tx.fetch(&plan.select_keys(i, subjects)).await.map_err(failed)?.len()
+                };
+                if reachable > 0 && table.hold.is_none() {
+                    leftovers.push(format!("{reachable} rows in `{name}` still lead to the person"));
+                }
+                let Some(old) = before.get(&i) else { continue };
+                let columns: Vec<String> = table.changes.iter().map(|(c, _)| c.clone()).collect();
+                let now = tx.fetch(&plan.select_by_key(i, &columns, &keys[i])).await.map_err(failed)?;
+                let width = table.key.len();
+                for (old, new) in old.iter().zip(&now) {
+                    for (n, (column, erase)) in table.changes.iter().enumerate() {
+                        let (was, is) = (&old[width + n], &new[width + n]);
+                        // A value may legitimately stay: NULL already, or set to what it was.
+                        let unchanged = was == is && *was != SqlValue::Null;
+                        if unchanged && !matches!(erase, ColumnErasure::Set(_) | ColumnErasure::Generalise(_)) {
+                            leftovers.push(format!("`{name}.{column}` still holds the person's value in a kept row"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    leftovers.sort();
+    leftovers.dedup();
+    Ok(leftovers)
+}
