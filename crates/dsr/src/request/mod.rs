@@ -21,6 +21,7 @@
 //! is the store's.
 
 pub mod deadline;
+pub mod limit;
 
 use std::fmt;
 
@@ -30,6 +31,7 @@ use vow_policy::{ElementId, Jurisdiction, Law, Policy, Right, RightKind, law};
 pub use deadline::{
     Basis, Counting, Deadline, DeadlineError, Promised, Statutory, days_left, due, due_for, overdue,
 };
+pub use limit::{Earlier, LimitReached, Outcome};
 
 /// What a person asks for. Each kind is one of the policy's rights.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
