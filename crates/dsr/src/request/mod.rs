@@ -21,7 +21,9 @@
 //! is the store's.
 
 pub mod deadline;
+pub mod intake;
 pub mod limit;
+pub mod verification;
 
 use std::fmt;
 
@@ -31,7 +33,12 @@ use vow_policy::{ElementId, Jurisdiction, Law, Policy, Right, RightKind, law};
 pub use deadline::{
     Basis, Counting, Deadline, DeadlineError, Promised, Statutory, days_left, due, due_for, overdue,
 };
+pub use intake::{Arrival, IntakeRefused};
 pub use limit::{Earlier, LimitReached, Outcome};
+pub use verification::{
+    Agent, AgentKind, AgentRefused, AgentTerms, Challenge, Guardianship, OnFile,
+    VerificationRefused, VerificationRule, check_agent,
+};
 
 /// What a person asks for. Each kind is one of the policy's rights.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
