@@ -20,6 +20,7 @@
 //! exporting, erasing) is elsewhere in this crate; storing the transitions
 //! is the store's.
 
+pub mod appeal;
 pub mod deadline;
 pub mod intake;
 pub mod limit;
@@ -30,6 +31,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use vow_policy::{ElementId, Jurisdiction, Law, Policy, Right, RightKind, law};
 
+pub use appeal::{Appeal, AppealTo, appeal};
 pub use deadline::{
     Basis, Counting, Deadline, DeadlineError, Promised, Statutory, days_left, due, due_for, overdue,
 };
