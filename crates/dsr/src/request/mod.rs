@@ -23,6 +23,7 @@
 pub mod appeal;
 pub mod deadline;
 pub mod intake;
+pub mod lifecycle;
 pub mod limit;
 pub mod verification;
 
@@ -36,6 +37,10 @@ pub use deadline::{
     Basis, Counting, Deadline, DeadlineError, Promised, Statutory, days_left, due, due_for, overdue,
 };
 pub use intake::{Arrival, IntakeRefused};
+pub use lifecycle::{
+    Actor, ActorKind, DenialReason, InvalidTransition, NewRequest, Received, ReplayError, Request,
+    RequestState, Shortfall, Step, Transition, Why, earlier, replay,
+};
 pub use limit::{Earlier, LimitReached, Outcome};
 pub use verification::{
     Agent, AgentKind, AgentRefused, AgentTerms, Challenge, Guardianship, OnFile,
