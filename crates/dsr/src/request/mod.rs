@@ -10,7 +10,7 @@
 //!   one-time code goes, and who may act for the subject (an authorised
 //!   agent with proof, a parent for a child).
 //! - [`intake`]: where requests must arrive when the policy says only there.
-//! - [`appeal`]: what a person may do about a denial, per law, with sources.
+//! - [`appeal`](mod@appeal): what a person may do about a denial, per law, with sources.
 //! - [`lifecycle`]: [`Request`], its [`RequestState`]s and [`Transition`]s;
 //!   every transition is one ledger `request` event, and [`replay`]
 //!   rebuilds a request from them.
