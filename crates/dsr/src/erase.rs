@@ -71,7 +71,8 @@ pub enum EraseError {
 
 /// The keyed hash of a value, as erasure writes it (hex, truncated to fit).
 pub fn keyed_hash(key: &[u8], value: &str, max_length: Option<u32>) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(value.as_bytes());
     let mut text = hex::encode(mac.finalize().into_bytes());
     if let Some(n) = max_length {
@@ -92,17 +93,26 @@ pub async fn run(
 ) -> Result<Erasure, EraseError> {
     let failed = |step: &'static str, table: &str| {
         let table = table.to_owned();
-        move |source| EraseError::Database { step, table, source }
+        move |source| EraseError::Database {
+            step,
+            table,
+            source,
+        }
     };
     let name = |i: usize| dataset.tables[plan.tables[i].spec].table.clone();
-    let mut tx = db.begin().await.map_err(failed("beginning the transaction", &dataset.subject.table))?;
+    let mut tx = db
+        .begin()
+        .await
+        .map_err(failed("beginning the transaction", &dataset.subject.table))?;
     // 1. Resolve: every table's rows of the people, before anything changes.
     let mut keys = Vec::with_capacity(plan.tables.len());
     for i in 0..plan.tables.len() {
         let found = if subjects.is_empty() {
             Vec::new()
         } else {
-            tx.fetch(&plan.select_keys(i, subjects)).await.map_err(failed("finding the rows", &name(i)))?
+            tx.fetch(&plan.select_keys(i, subjects))
+                .await
+                .map_err(failed("finding the rows", &name(i)))?
         };
         keys.push(found);
     }
@@ -148,14 +158,20 @@ pub async fn run(
             rows: keys[i].len() as u64,
             changed: 0,
             columns: t.changes.iter().map(|(c, _)| c.clone()).collect(),
-            hold: t.hold.as_ref().and_then(|h| dataset.hold(h)).map(|h| HeldRows {
-                hold: h.id.clone(),
-                reason: h.reason.clone(),
-            }),
+            hold: t
+                .hold
+                .as_ref()
+                .and_then(|h| dataset.hold(h))
+                .map(|h| HeldRows {
+                    hold: h.id.clone(),
+                    reason: h.reason.clone(),
+                }),
         })
         .collect();
     if dry_run {
-        tx.rollback().await.map_err(failed("rolling back the dry run", &dataset.subject.table))?;
+        tx.rollback()
+            .await
+            .map_err(failed("rolling back the dry run", &dataset.subject.table))?;
         return Ok(Erasure {
             dry_run: true,
             subjects: subjects.len(),
@@ -167,18 +183,25 @@ pub async fn run(
     for n in 0..plan.detach_first.len() {
         let i = plan.detach_first[n].0;
         if let Some(statement) = plan.detach(n, &keys[i]) {
-            tx.execute(&statement).await.map_err(failed("detaching a cycle", &name(i)))?;
+            tx.execute(&statement)
+                .await
+                .map_err(failed("detaching a cycle", &name(i)))?;
         }
     }
     for i in 0..plan.tables.len() {
         if let Some(statement) = plan.erase(i, &keys[i], &hashes[i])? {
-            outcomes[i].changed = tx.execute(&statement).await.map_err(failed("erasing", &name(i)))?;
+            outcomes[i].changed = tx
+                .execute(&statement)
+                .await
+                .map_err(failed("erasing", &name(i)))?;
         }
     }
     // 3. Verify, inside the transaction: a failure rolls everything back.
     let leftovers = verify(&mut tx, plan, dataset, subjects, &keys, &before).await?;
     if !leftovers.is_empty() {
-        tx.rollback().await.map_err(failed("rolling back", &dataset.subject.table))?;
+        tx.rollback()
+            .await
+            .map_err(failed("rolling back", &dataset.subject.table))?;
         return Ok(Erasure {
             dry_run: false,
             subjects: subjects.len(),
@@ -186,7 +209,9 @@ pub async fn run(
             leftovers,
         });
     }
-    tx.commit().await.map_err(failed("committing", &dataset.subject.table))?;
+    tx.commit()
+        .await
+        .map_err(failed("committing", &dataset.subject.table))?;
     Ok(Erasure {
         dry_run: false,
         subjects: subjects.len(),
@@ -217,32 +242,54 @@ async fn verify(
         if keys[i].is_empty() {
             continue;
         }
-        let still = tx.fetch(&plan.select_by_key(i, &[], &keys[i])).await.map_err(failed)?;
+        let still = tx
+            .fetch(&plan.select_by_key(i, &[], &keys[i]))
+            .await
+            .map_err(failed)?;
         match table.erase {
             RowErasure::Delete if !still.is_empty() => {
-                leftovers.push(format!("{} of the person's {} rows in `{name}` are still there", still.len(), keys[i].len()));
+                leftovers.push(format!(
+                    "{} of the person's {} rows in `{name}` are still there",
+                    still.len(),
+                    keys[i].len()
+                ));
             }
             RowErasure::Delete => {}
             RowErasure::Anonymise | RowErasure::Keep => {
                 let reachable = if subjects.is_empty() {
                     0
                 } else {
-                    tx.fetch(&plan.select_keys(i, subjects)).await.map_err(failed)?.len()
+                    tx.fetch(&plan.select_keys(i, subjects))
+                        .await
+                        .map_err(failed)?
+                        .len()
                 };
                 if reachable > 0 && table.hold.is_none() {
-                    leftovers.push(format!("{reachable} rows in `{name}` still lead to the person"));
+                    leftovers.push(format!(
+                        "{reachable} rows in `{name}` still lead to the person"
+                    ));
                 }
                 let Some(old) = before.get(&i) else { continue };
                 let columns: Vec<String> = table.changes.iter().map(|(c, _)| c.clone()).collect();
-                let now = tx.fetch(&plan.select_by_key(i, &columns, &keys[i])).await.map_err(failed)?;
+                let now = tx
+                    .fetch(&plan.select_by_key(i, &columns, &keys[i]))
+                    .await
+                    .map_err(failed)?;
                 let width = table.key.len();
                 for (old, new) in old.iter().zip(&now) {
                     for (n, (column, erase)) in table.changes.iter().enumerate() {
                         let (was, is) = (&old[width + n], &new[width + n]);
                         // A value may legitimately stay: NULL already, or set to what it was.
                         let unchanged = was == is && *was != SqlValue::Null;
-                        if unchanged && !matches!(erase, ColumnErasure::Set(_) | ColumnErasure::Generalise(_)) {
-                            leftovers.push(format!("`{name}.{column}` still holds the person's value in a kept row"));
+                        if unchanged
+                            && !matches!(
+                                erase,
+                                ColumnErasure::Set(_) | ColumnErasure::Generalise(_)
+                            )
+                        {
+                            leftovers.push(format!(
+                                "`{name}.{column}` still holds the person's value in a kept row"
+                            ));
                         }
                     }
                 }

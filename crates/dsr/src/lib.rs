@@ -13,7 +13,9 @@
 //! | [`dataset`] | the dataset file — how to connect, who the people are, which tables hold their rows and how, what erasure does — and its checks against the policy and the catalogue |
 //! | [`guess`] | what a column probably holds, from its name and type |
 //! | [`discover`] | a draft dataset from the catalogue: foreign keys followed both ways from the subject's table |
+//! | [`request`] | a request as pure logic: its deadline under the law and the policy, limits, verification and agents, appeals, and the state machine whose steps the ledger records |
 //! | [`plan`] | the set-based statements of a request: resolve the person's rows by key, then one statement per table, in an order the foreign keys allow |
+//! | [`exec`], [`access`], [`erase`] | running them in one transaction per database: access reads a person's rows; erasure applies the plan and verifies before it commits |
 
 pub mod access;
 pub mod catalog;
@@ -24,6 +26,7 @@ pub mod erase;
 pub mod exec;
 pub mod guess;
 pub mod plan;
+pub mod request;
 
 pub use catalog::{
     Catalog, CatalogError, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table,

@@ -272,7 +272,12 @@ impl Plan {
 
     /// Some columns of the `i`th table's rows with these keys: the key
     /// first, then `columns`, ordered by key.
-    pub fn select_by_key(&self, i: usize, columns: &[String], row_keys: &[Vec<SqlValue>]) -> Statement {
+    pub fn select_by_key(
+        &self,
+        i: usize,
+        columns: &[String],
+        row_keys: &[Vec<SqlValue>],
+    ) -> Statement {
         let table = &self.tables[i];
         let mut selected = table.key.clone();
         selected.extend(columns.iter().cloned());
