@@ -61,7 +61,7 @@ pub enum PlanError {
     #[error("the dataset has no `{0}` identity column; add it under `subject.identity`")]
     NoIdentity(&'static str),
     #[error(
-        "the foreign keys between {0} form a cycle that no nullable key breaks; declare one of them `erase: null` or delete the rows by hand"
+        "the foreign keys between {0} form a cycle that no nullable key breaks; declare one of them `erase: set_null` or delete the rows by hand"
     )]
     Cycle(String),
     #[error("`{table}.{column}` cannot be erased this way: {why}")]

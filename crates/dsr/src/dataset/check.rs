@@ -528,7 +528,7 @@ fn database(dataset: &Dataset, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                         at,
                         format!("deleting from `{}` cascades into `{}`, which the dataset keeps", fk.references.name, other.name.name),
                     )
-                    .with_help(format!("detach `{}.{}` with `erase: null` or `set:`, or delete those rows too", other.name.name, fk.columns.join(", "))),
+                    .with_help(format!("detach `{}.{}` with `erase: set_null` or `set:`, or delete those rows too", other.name.name, fk.columns.join(", "))),
                 ),
                 ReferentialAction::SetNull | ReferentialAction::SetDefault => {}
                 ReferentialAction::Restrict | ReferentialAction::NoAction => out.push(
@@ -545,7 +545,7 @@ fn database(dataset: &Dataset, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .with_help(format!(
-                        "detach them (`{}: {{ erase: null }}` or `{{ erase: {{ set: <placeholder id> }} }}`), delete them too, or anonymise `{}` instead of deleting it",
+                        "detach them (`{}: {{ erase: set_null }}` or `{{ erase: {{ set: <placeholder id> }} }}`), delete them too, or anonymise `{}` instead of deleting it",
                         fk.columns.join(", "),
                         fk.references.name
                     )),

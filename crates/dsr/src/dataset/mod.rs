@@ -230,7 +230,9 @@ pub struct ColumnSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnErasure {
-    /// `NULL` (the column must be nullable).
+    /// `NULL` (the column must be nullable). Written `set_null`: a bare
+    /// YAML `null` would mean "no erasure given".
+    #[serde(rename = "set_null")]
     Null,
     /// A value of the same type and shape that says nothing about the
     /// person: `erased-17@invalid.example` for an e-mail, digits zeroed in

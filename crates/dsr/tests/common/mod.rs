@@ -38,7 +38,7 @@ impl Drop for Cleanup {
                 "postgres",
                 &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
             ),
-            Cleanup::Mariadb(name) => mariadb(&format!("DROP DATABASE IF EXISTS {name}")),
+            Cleanup::Mariadb(name) => drop_mariadb(name),
             Cleanup::Dir(_) => Ok(()),
         };
         if let Err(e) = dropped {
@@ -217,6 +217,26 @@ fn mariadb(sql: &str) -> Result<(), String> {
         Command::new("mariadb").args(["-h", "127.0.0.1", "-u", "root", "-e", sql]),
         None,
     )
+}
+
+/// Drops a MariaDB database even while connections to it are still open
+/// (a test that panicked leaves its pool behind): those connections are
+/// killed first, and the drop waits for locks at most 30 s, never forever.
+fn drop_mariadb(name: &str) -> Result<(), String> {
+    let ids = Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-u", "root", "-N", "-e"])
+        .arg(format!(
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '{name}' AND ID <> CONNECTION_ID()"
+        ))
+        .output()
+        .map_err(|e| format!("running mariadb: {e}"))?;
+    let kills: String = String::from_utf8_lossy(&ids.stdout)
+        .split_whitespace()
+        .map(|id| format!("KILL CONNECTION {id};"))
+        .collect();
+    mariadb(&format!(
+        "SET SESSION lock_wait_timeout = 30; {kills} DROP DATABASE IF EXISTS {name}"
+    ))
 }
 
 fn load_mariadb(sql: String) -> Result<(), String> {
