@@ -2,6 +2,7 @@
 //! calls the library crates and prints. Nothing here is needed by a test or
 //! another crate.
 
+mod dataset;
 mod keys;
 mod ledger;
 mod output;
@@ -55,6 +56,10 @@ enum Command {
     /// The tamper-evident ledger of consents, preferences and requests.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Connected databases, described for data-subject requests: discover,
+    /// check, schema.
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Openapi { output } => serve::openapi(output.as_deref()),
         Command::Policy(command) => policy::run(command),
         Command::Ledger(command) => ledger::run(command),
+        Command::Dataset(command) => dataset::run(command),
     };
     match result {
         Ok(code) => code,

@@ -198,7 +198,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn fails(self, severity: Severity) -> bool {
+    pub fn fails(self, severity: Severity) -> bool {
         match self {
             FailOn::Never => false,
             FailOn::Error => severity == Severity::Error,

@@ -292,3 +292,45 @@ pub fn table_name(text: &str) -> TableName {
         },
     }
 }
+
+/// Why a dataset's connection URL could not be found.
+#[derive(Debug, thiserror::Error)]
+pub enum UrlError {
+    #[error(
+        "the environment variable `{0}` (the dataset's `connection.url_env`) is not set; export the database URL in it"
+    )]
+    Unset(String),
+    #[error("cannot read the secrets file {}: {source}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the secrets file {} is empty; its first line is the database URL", .0.display())]
+    Empty(PathBuf),
+    #[error("the dataset's connection names neither `url_env` nor `secrets_file`")]
+    Missing,
+}
+
+impl ConnectionSpec {
+    /// The database URL, from the environment variable or the secrets file
+    /// (a relative path is read from `base`, the dataset file's folder).
+    pub fn url(&self, base: &std::path::Path) -> Result<String, UrlError> {
+        if let Some(var) = &self.url_env {
+            return std::env::var(var).map_err(|_| UrlError::Unset(var.clone()));
+        }
+        let Some(file) = &self.secrets_file else {
+            return Err(UrlError::Missing);
+        };
+        let path = base.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|source| UrlError::Unreadable {
+            path: path.clone(),
+            source,
+        })?;
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .ok_or(UrlError::Empty(path))
+    }
+}
