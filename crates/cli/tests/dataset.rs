@@ -5,11 +5,14 @@ use std::process::{Command, Stdio};
 
 fn chinook(dir: &std::path::Path) -> String {
     let file = dir.join("chinook.db");
-    let sql = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/chinook/Chinook_Sqlite.sql"
-    ))
-    .expect("the sample database");
+    // The shared folder sits beside the repository; VOW_SAMPLE_DATA overrides it.
+    let data = std::env::var_os("VOW_SAMPLE_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
+    let path = data.join("chinook/Chinook_Sqlite.sql");
+    let sql = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut child = Command::new("sqlite3")
         .arg(&file)
         .stdin(Stdio::piped())
