@@ -124,13 +124,9 @@ pub fn reach(catalog: &Catalog, subject: &Table, own_parents: &[&ForeignKey]) ->
     out
 }
 
-/// The draft dataset.
-pub fn draft(
-    catalog: &Catalog,
-    start: &Start,
-    own_parents: &[&ForeignKey],
-) -> Result<Dataset, DiscoverError> {
-    let subject = crate::dataset::find_table(catalog, &start.subject).ok_or_else(|| {
+/// The subject's table in the catalogue, or the nearest name in the error.
+fn subject_table<'c>(catalog: &'c Catalog, start: &Start) -> Result<&'c Table, DiscoverError> {
+    crate::dataset::find_table(catalog, &start.subject).ok_or_else(|| {
         DiscoverError::NoSuchTable(
             display(&start.subject),
             vow_policy::diagnostic::nearest(
@@ -139,7 +135,16 @@ pub fn draft(
             )
             .map(str::to_owned),
         )
-    })?;
+    })
+}
+
+/// The draft dataset.
+pub fn draft(
+    catalog: &Catalog,
+    start: &Start,
+    own_parents: &[&ForeignKey],
+) -> Result<Dataset, DiscoverError> {
+    let subject = subject_table(catalog, start)?;
     if subject.primary_key.is_empty() {
         return Err(DiscoverError::NoPrimaryKey(display(&subject.name)));
     }
@@ -280,16 +285,7 @@ pub fn display(name: &TableName) -> String {
 /// drafts the dataset.
 pub async fn run(db: &crate::Database, start: &Start) -> Result<Dataset, RunError> {
     let catalog = crate::catalog::read(db).await?;
-    let subject = crate::dataset::find_table(&catalog, &start.subject).ok_or_else(|| {
-        DiscoverError::NoSuchTable(
-            display(&start.subject),
-            vow_policy::diagnostic::nearest(
-                &start.subject.name,
-                catalog.tables.iter().map(|t| t.name.name.as_str()),
-            )
-            .map(str::to_owned),
-        )
-    })?;
+    let subject = subject_table(&catalog, start)?;
     let mut own = Vec::new();
     for fk in parent_candidates(&catalog, subject) {
         if owned_alone(db, subject, fk).await? {

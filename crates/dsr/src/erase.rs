@@ -198,20 +198,15 @@ pub async fn run(
     }
     // 3. Verify, inside the transaction: a failure rolls everything back.
     let leftovers = verify(&mut tx, plan, dataset, subjects, &keys, &before).await?;
-    if !leftovers.is_empty() {
+    if leftovers.is_empty() {
+        tx.commit()
+            .await
+            .map_err(failed("committing", &dataset.subject.table))?;
+    } else {
         tx.rollback()
             .await
             .map_err(failed("rolling back", &dataset.subject.table))?;
-        return Ok(Erasure {
-            dry_run: false,
-            subjects: subjects.len(),
-            tables: outcomes,
-            leftovers,
-        });
     }
-    tx.commit()
-        .await
-        .map_err(failed("committing", &dataset.subject.table))?;
     Ok(Erasure {
         dry_run: false,
         subjects: subjects.len(),

@@ -90,10 +90,8 @@ where
                 id
             }
         };
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map(|p| p.as_str().to_owned());
+        // A clone of the matched path shares its text (an `Arc`).
+        let route = request.extensions().get::<MatchedPath>().cloned();
         let method = request.method().clone();
         let span = tracing::enabled!(tracing::Level::DEBUG).then(|| {
             tracing::debug_span!(
@@ -131,13 +129,13 @@ where
             let elapsed = started.elapsed();
             let (count, latency) = HTTP.handles(
                 &method,
-                route.as_deref().unwrap_or("unmatched"),
+                route.as_ref().map_or("unmatched", MatchedPath::as_str),
                 status.as_u16(),
             );
             count.increment(1);
             latency.record(elapsed.as_secs_f64());
             if status.is_server_error() {
-                tracing::error!(request_id = id.to_str().unwrap_or("?"), %method, route = route.as_deref().unwrap_or("unmatched"), status = status.as_u16(), latency_ms = elapsed.as_secs_f64() * 1e3, "request failed");
+                tracing::error!(request_id = id.to_str().unwrap_or("?"), %method, route = route.as_ref().map_or("unmatched", MatchedPath::as_str), status = status.as_u16(), latency_ms = elapsed.as_secs_f64() * 1e3, "request failed");
             } else {
                 tracing::debug!(
                     status = status.as_u16(),
