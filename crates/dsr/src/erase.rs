@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::Database;
@@ -16,7 +16,7 @@ use crate::exec::Tx;
 use crate::plan::{Plan, PlanError, SqlValue};
 
 /// What was (or, in a dry run, would be) done to one table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableOutcome {
     pub table: String,
     /// `delete`, `anonymise` or `keep`.
@@ -26,14 +26,14 @@ pub struct TableOutcome {
     /// Rows the statement changed (0 in a dry run).
     pub changed: u64,
     /// The columns changed in kept rows, and how.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     /// The hold the rows are kept under, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<HeldRows>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldRows {
     pub hold: String,
     pub reason: String,
@@ -41,7 +41,7 @@ pub struct HeldRows {
 
 /// The erasure's report: per table in the order applied, then what the
 /// verification found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Erasure {
     pub dry_run: bool,
     pub subjects: usize,
