@@ -60,6 +60,9 @@ impl Erasure {
 pub enum EraseError {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The caller's step before the commit failed: nothing was changed.
+    #[error("{0}; nothing was changed")]
+    Interrupted(String),
     #[error("{step} on `{table}`: {source}")]
     Database {
         step: &'static str,
@@ -90,6 +93,25 @@ pub async fn run(
     subjects: &[Vec<SqlValue>],
     hash_key: &[u8],
     dry_run: bool,
+) -> Result<Erasure, EraseError> {
+    run_then(db, dataset, plan, subjects, hash_key, dry_run, async |_| {
+        Ok(())
+    })
+    .await
+}
+
+/// [`run`], calling `before_commit` with the verified report just before
+/// the transaction commits: the request runner saves it there, so that a
+/// crash after the commit still knows what the erasure did. An error from
+/// it rolls the erasure back.
+pub async fn run_then(
+    db: &Database,
+    dataset: &Dataset,
+    plan: &Plan,
+    subjects: &[Vec<SqlValue>],
+    hash_key: &[u8],
+    dry_run: bool,
+    before_commit: impl AsyncFnOnce(&Erasure) -> Result<(), String>,
 ) -> Result<Erasure, EraseError> {
     let failed = |step: &'static str, table: &str| {
         let table = table.to_owned();
@@ -195,10 +217,24 @@ pub async fn run(
                 .await
                 .map_err(failed("erasing", &name(i)))?;
         }
+        // Crash tests die here, between tables, with the transaction open.
+        crate::fault::point("erase.after_table");
     }
     // 3. Verify, inside the transaction: a failure rolls everything back.
     let leftovers = verify(&mut tx, plan, dataset, subjects, &keys, &before).await?;
-    if leftovers.is_empty() {
+    let erasure = Erasure {
+        dry_run: false,
+        subjects: subjects.len(),
+        tables: outcomes,
+        leftovers,
+    };
+    if erasure.leftovers.is_empty() {
+        if let Err(why) = before_commit(&erasure).await {
+            tx.rollback()
+                .await
+                .map_err(failed("rolling back", &dataset.subject.table))?;
+            return Err(EraseError::Interrupted(why));
+        }
         tx.commit()
             .await
             .map_err(failed("committing", &dataset.subject.table))?;
@@ -207,12 +243,7 @@ pub async fn run(
             .await
             .map_err(failed("rolling back", &dataset.subject.table))?;
     }
-    Ok(Erasure {
-        dry_run: false,
-        subjects: subjects.len(),
-        tables: outcomes,
-        leftovers,
-    })
+    Ok(erasure)
 }
 
 /// What is left of the people: deleted rows must be gone; kept rows must

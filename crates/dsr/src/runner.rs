@@ -163,6 +163,11 @@ pub struct Task {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// An erasure's report, saved just before its transaction commits: when
+    /// a crash leaves the task running and nothing of the person is found
+    /// any more, the commit happened and this is what it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committing: Option<Erasure>,
 }
 
 /// What a task did.
@@ -248,6 +253,24 @@ impl Case {
             RequestState::Verified | RequestState::InProgress => Some(self.request.received),
             _ => None,
         }
+    }
+}
+
+/// An erasure's plan in one dataset, from a dry run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preview {
+    pub dataset: String,
+    #[serde(serialize_with = "plan_or_error")]
+    pub plan: Result<Erasure, String>,
+}
+
+fn plan_or_error<S: serde::Serializer>(
+    plan: &Result<Erasure, String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match plan {
+        Ok(erasure) => erasure.serialize(s),
+        Err(error) => json!({ "error": error }).serialize(s),
     }
 }
 
@@ -484,9 +507,35 @@ impl<S: Store> Desk<'_, S> {
             case.tasks[i].state = TaskState::Running { since: now };
             case.tasks[i].attempts += 1;
             self.save(&mut case, now).await?;
-            let result = self.perform(&case, &dataset).await;
+            let saved_version = std::sync::Mutex::new(None);
+            let result = {
+                let case = &case;
+                let saved_version = &saved_version;
+                let before_commit = async move |erasure: &Erasure| {
+                    let mut committing = case.clone();
+                    committing.tasks[i].committing = Some(erasure.clone());
+                    let record = self
+                        .record_of(&committing, now)
+                        .map_err(|e| e.to_string())?;
+                    let version = self
+                        .store
+                        .save_request(&record)
+                        .await
+                        .map_err(|e| format!("saving the request before the commit: {e}"))?;
+                    *saved_version.lock().unwrap_or_else(|p| p.into_inner()) = Some(version);
+                    Ok(())
+                };
+                self.perform(case, i, before_commit).await
+            };
+            if let Some(version) = saved_version
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+            {
+                case.version = version;
+            }
             fault::point("runner.after_task");
             let task = &mut case.tasks[i];
+            task.committing = None;
             match result {
                 Ok(outcome) => {
                     self.watch.ended(&dataset, Ok(&summary(&outcome)));
@@ -535,6 +584,55 @@ impl<S: Store> Desk<'_, S> {
         case.request.apply(end, now, system)?;
         self.save(&mut case, now).await?;
         Ok(case)
+    }
+
+    /// What the erasure would do in each of its datasets, with row counts
+    /// per table, changing nothing (every statement runs and is rolled
+    /// back); the request itself does not move.
+    pub async fn preview(&self, id: &str) -> Result<(Case, Vec<Preview>), DeskError> {
+        let case = self.load(id).await?;
+        if case.request.kind != RequestKind::Erasure {
+            return Err(DeskError::Invalid(format!(
+                "a dry run shows an erasure's plan; request `{id}` is a request of {}",
+                case.request.kind
+            )));
+        }
+        let mut previews = Vec::with_capacity(case.tasks.len());
+        for task in &case.tasks {
+            let plan = self.dry_run(&case, &task.dataset).await;
+            previews.push(Preview {
+                dataset: task.dataset.clone(),
+                plan,
+            });
+        }
+        Ok((case, previews))
+    }
+
+    async fn dry_run(&self, case: &Case, dataset_id: &str) -> Result<Erasure, String> {
+        let target = self
+            .target(dataset_id)
+            .ok_or_else(|| format!("dataset `{dataset_id}` is not configured any more"))?;
+        let dataset = &target.dataset;
+        let url = dataset
+            .connection
+            .url(&target.base)
+            .map_err(|e| e.to_string())?;
+        let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
+        let result = async {
+            let catalog = catalog::read(&db).await.map_err(|e| e.to_string())?;
+            let plan = Plan::new(dataset, &catalog).map_err(|e| e.to_string())?;
+            let (kind, value) = case
+                .names
+                .for_dataset(dataset)
+                .ok_or_else(|| format!("dataset `{}` cannot look the person up", dataset.id))?;
+            let subjects = find(&db, dataset, &plan, kind, &[value]).await?;
+            erase::run(&db, dataset, &plan, &subjects, self.hash_key, true)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        db.close().await;
+        result
     }
 
     /// Runs every request due at `now`, oldest id first; returns them.
@@ -594,7 +692,13 @@ impl<S: Store> Desk<'_, S> {
     }
 
     /// The task's work in one dataset; errors as the sentence to show.
-    async fn perform(&self, case: &Case, dataset_id: &str) -> Result<Outcome, String> {
+    async fn perform(
+        &self,
+        case: &Case,
+        task: usize,
+        before_commit: impl AsyncFnOnce(&Erasure) -> Result<(), String>,
+    ) -> Result<Outcome, String> {
+        let dataset_id = case.tasks[task].dataset.as_str();
         let target = self
             .targets
             .iter()
@@ -606,7 +710,9 @@ impl<S: Store> Desk<'_, S> {
             .url(&target.base)
             .map_err(|e| e.to_string())?;
         let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
-        let result = self.perform_in(case, dataset, &db).await;
+        let result = self
+            .perform_in(case, task, dataset, &db, before_commit)
+            .await;
         db.close().await;
         result
     }
@@ -614,8 +720,10 @@ impl<S: Store> Desk<'_, S> {
     async fn perform_in(
         &self,
         case: &Case,
+        task: usize,
         dataset: &Dataset,
         db: &Database,
+        before_commit: impl AsyncFnOnce(&Erasure) -> Result<(), String>,
     ) -> Result<Outcome, String> {
         let catalog = catalog::read(db).await.map_err(|e| e.to_string())?;
         let plan = Plan::new(dataset, &catalog).map_err(|e| e.to_string())?;
@@ -632,9 +740,23 @@ impl<S: Store> Desk<'_, S> {
         match case.request.kind.right() {
             RightKind::Erasure => {
                 let subjects = find(db, dataset, &plan, kind, &values).await?;
-                let erasure = erase::run(db, dataset, &plan, &subjects, self.hash_key, false)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                if let Some(committed) = &case.tasks[task].committing
+                    && subjects.is_empty()
+                {
+                    // A crash came after the commit: this is what it did.
+                    return Ok(Outcome::Erased(committed.clone()));
+                }
+                let erasure = erase::run_then(
+                    db,
+                    dataset,
+                    &plan,
+                    &subjects,
+                    self.hash_key,
+                    false,
+                    before_commit,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
                 if !erasure.leftovers.is_empty() {
                     return Err(format!(
                         "the verification found personal data left, so nothing was changed: {}",
@@ -783,9 +905,8 @@ impl<S: Store> Desk<'_, S> {
         Ok(events)
     }
 
-    /// Saves the record, then appends its new steps to the ledger.
-    async fn save(&self, case: &mut Case, now: DateTime<Utc>) -> Result<(), DeskError> {
-        let record = RequestRecord {
+    fn record_of(&self, case: &Case, now: DateTime<Utc>) -> Result<RequestRecord, DeskError> {
+        Ok(RequestRecord {
             id: case.request.id.clone(),
             subject: case.request.subject.clone(),
             kind: right_name(case.request.kind.right()),
@@ -795,25 +916,21 @@ impl<S: Store> Desk<'_, S> {
             next_run_at: case.next_run(),
             updated_at: now,
             version: case.version,
-            body: serde_json::to_value(&*case).map_err(|e| DeskError::Corrupt {
+            body: serde_json::to_value(case).map_err(|e| DeskError::Corrupt {
                 id: case.request.id.clone(),
                 reason: e.to_string(),
             })?,
-        };
-        case.version = self.store.save_request(&record).await?;
+        })
+    }
+
+    /// Saves the record, then appends its new steps to the ledger.
+    async fn save(&self, case: &mut Case, now: DateTime<Utc>) -> Result<(), DeskError> {
+        case.version = self.store.save_request(&self.record_of(case, now)?).await?;
         if case.ledgered < case.request.history.len() {
             self.ledger(case).await?;
             // A crash before this second save leaves the count behind: the
             // next load appends the same events again, which changes nothing.
-            let record = RequestRecord {
-                version: case.version,
-                body: serde_json::to_value(&*case).map_err(|e| DeskError::Corrupt {
-                    id: case.request.id.clone(),
-                    reason: e.to_string(),
-                })?,
-                ..record
-            };
-            case.version = self.store.save_request(&record).await?;
+            case.version = self.store.save_request(&self.record_of(case, now)?).await?;
         }
         Ok(())
     }
@@ -887,6 +1004,7 @@ impl Task {
             attempts: 0,
             error: None,
             outcome: None,
+            committing: None,
         }
     }
 }
