@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod desk;
 pub mod error;
 pub mod json;
 pub mod middleware;

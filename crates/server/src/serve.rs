@@ -157,7 +157,7 @@ fn lock_data_dir(dir: &Path) -> Result<File, ServeError> {
 }
 
 /// The policy file to run, writing the example on first start.
-fn policy_path(config: &Config) -> Result<(PathBuf, bool), ServeError> {
+pub fn policy_path(config: &Config) -> Result<(PathBuf, bool), ServeError> {
     if let Some(path) = &config.policy {
         return Ok((path.clone(), false));
     }
