@@ -114,7 +114,7 @@ pub struct CreateArgs {
     desk: DeskArgs,
     /// What the person asks for.
     #[arg(long, value_enum)]
-    right: Right,
+    right: Asked,
     /// The person, as the ledger names them (often their e-mail address).
     #[arg(long)]
     subject: String,
@@ -146,7 +146,7 @@ pub struct CreateArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Right {
+enum Asked {
     Access,
     Portability,
     Erasure,
@@ -282,19 +282,19 @@ fn actor(by: &str, subject: &str) -> anyhow::Result<Actor> {
 async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
     let opened = open(&args.desk).await?;
     let kind = match args.right {
-        Right::Access => RequestKind::Access,
-        Right::Portability => RequestKind::Portability,
-        Right::Erasure => RequestKind::Erasure,
-        Right::Rectification => RequestKind::Rectification,
-        Right::Restriction => RequestKind::Restriction,
-        Right::Objection => RequestKind::Objection {
+        Asked::Access => RequestKind::Access,
+        Asked::Portability => RequestKind::Portability,
+        Asked::Erasure => RequestKind::Erasure,
+        Asked::Rectification => RequestKind::Rectification,
+        Asked::Restriction => RequestKind::Restriction,
+        Asked::Objection => RequestKind::Objection {
             purpose: args
                 .purpose
                 .as_deref()
                 .map(|p| vow_policy::ElementId::parse(p).map_err(anyhow::Error::msg))
                 .transpose()?,
         },
-        Right::RightToKnow => RequestKind::RightToKnow,
+        Asked::RightToKnow => RequestKind::RightToKnow,
     };
     let changes = args
         .set

@@ -128,8 +128,9 @@ pub fn report(
         })
         .collect();
 
-    let mut disclosed: BTreeMap<(String, String), (BTreeSet<String>, u64, DateTime<Utc>)> =
-        BTreeMap::new();
+    // (recipient, purpose) -> (categories, times, last).
+    type Tally = (BTreeSet<String>, u64, DateTime<Utc>);
+    let mut disclosed: BTreeMap<(String, String), Tally> = BTreeMap::new();
     for event in events.iter().filter(|e| e.at >= since && e.at <= now) {
         if let EventKind::DisclosureRecorded {
             recipient,

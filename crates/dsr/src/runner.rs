@@ -427,6 +427,11 @@ impl<S: Store> Desk<'_, S> {
         by: Actor,
         now: DateTime<Utc>,
     ) -> Result<Case, DeskError> {
+        let case = self.load(id).await?;
+        if case.request.verified_by.contains(&method) {
+            // Already recorded: a retried call changes nothing.
+            return Ok(case);
+        }
         self.step(id, Transition::IdentityChecked { method }, by, now)
             .await
     }
