@@ -33,8 +33,8 @@ use crate::erase::{self, Erasure};
 use crate::know::{self, Know};
 use crate::plan::{Plan, SqlValue};
 use crate::request::{
-    Actor, ActorKind, AgentKind, DenialReason, Guardianship, InvalidTransition, NewRequest, Request, RequestKind,
-    RequestState, Shortfall, Transition,
+    Actor, ActorKind, AgentKind, DenialReason, Guardianship, InvalidTransition, NewRequest,
+    Request, RequestKind, RequestState, Shortfall, Transition,
 };
 use crate::{Database, catalog, fault};
 
@@ -679,9 +679,9 @@ impl<S: Store> Desk<'_, S> {
     /// request is taken only from someone recorded as their guardian.
     async fn guardianship(&self, subject: &str, guardian: &str) -> Result<Guardianship, DeskError> {
         let events = self.subject_events(subject).await?;
-        let linked = events.iter().any(|e| {
-            matches!(&e.kind, EventKind::GuardianLinked { guardian: g, .. } if g == guardian)
-        });
+        let linked = events.iter().any(
+            |e| matches!(&e.kind, EventKind::GuardianLinked { guardian: g, .. } if g == guardian),
+        );
         let kind = self.store.state(subject).await?.kind;
         Ok(Guardianship {
             linked,

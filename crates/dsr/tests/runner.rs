@@ -718,7 +718,12 @@ async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
     let mut linked = by("parent-1");
     linked.new.id = "req-p1".into();
     let case = desk.create(linked, utc(2, 9)).await.unwrap();
-    assert_eq!(case.request.state, RequestState::Received, "{:?}", case.request.state);
+    assert_eq!(
+        case.request.state,
+        RequestState::Received,
+        "{:?}",
+        case.request.state
+    );
 
     let mut stranger = by("parent-2");
     stranger.new.id = "req-p2".into();
