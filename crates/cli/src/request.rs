@@ -11,12 +11,14 @@ use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use vow_dsr::request::{Actor, ActorKind, Guardianship, NewRequest, RequestKind, RequestState};
+use vow_dsr::request::{
+    Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind, RequestState,
+};
 use vow_dsr::runner::{
     Backoff, Case, Change, Desk, DeskError, Names, Opening, Outcome, Target, TaskState, Watch,
     summary,
 };
-use vow_policy::{Policy, VerificationMethod};
+use vow_policy::{AgentProof, Policy, VerificationMethod};
 use vow_server::desk::{hash_key, targets};
 use vow_server::serve::{Create, ledger_key, open_store};
 use vow_store::{AnyStore, RequestQuery, Store};
@@ -138,6 +140,13 @@ pub struct CreateArgs {
     /// (`column=` empties it); repeat for several.
     #[arg(long = "set", value_name = "COLUMN=VALUE")]
     set: Vec<String>,
+    /// Someone acting for the person: `parent:<id>` (linked as their
+    /// guardian in the ledger) or `agent:<id>` (an authorised agent).
+    #[arg(long, value_name = "KIND:ID")]
+    agent: Option<String>,
+    /// What an authorised agent showed; repeat for several.
+    #[arg(long = "agent-proof", value_enum)]
+    agent_proof: Vec<Proof>,
     /// Who opened it: `subject` (default) or `staff:<name>` (a letter, a call).
     #[arg(long, default_value = "subject")]
     by: String,
@@ -154,6 +163,13 @@ enum Asked {
     Restriction,
     Objection,
     RightToKnow,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Proof {
+    SignedPermission,
+    PowerOfAttorney,
+    RegisteredBusiness,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -315,13 +331,45 @@ async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
         .id
         .clone()
         .unwrap_or_else(|| format!("req-{}", now.format("%Y%m%d-%H%M%S-%3f")));
+    let agent = args
+        .agent
+        .as_deref()
+        .map(|a| {
+            let (kind, agent_id) = a
+                .split_once(':')
+                .filter(|(_, id)| !id.is_empty())
+                .with_context(|| format!("--agent takes parent:<id> or agent:<id>, not `{a}`"))?;
+            let kind = match kind {
+                "parent" => AgentKind::Parent,
+                "agent" => AgentKind::AuthorisedAgent,
+                other => bail!("--agent kind is `parent` or `agent`, not `{other}`"),
+            };
+            Ok(Agent {
+                kind,
+                id: agent_id.to_owned(),
+                proof: args
+                    .agent_proof
+                    .iter()
+                    .map(|p| match p {
+                        Proof::SignedPermission => AgentProof::SignedPermission,
+                        Proof::PowerOfAttorney => AgentProof::PowerOfAttorney,
+                        Proof::RegisteredBusiness => AgentProof::RegisteredBusiness,
+                    })
+                    .collect(),
+            })
+        })
+        .transpose()?;
+    let actor = match &agent {
+        Some(a) if args.by == "subject" => Actor::new(ActorKind::Agent, a.id.clone()),
+        _ => actor(&args.by, &args.subject)?,
+    };
     let opening = Opening {
         new: NewRequest {
             id,
             kind,
             subject: args.subject.clone(),
             jurisdiction: args.jurisdiction.clone(),
-            agent: None,
+            agent,
             guardianship: Guardianship::default(),
             arrival: None,
         },
@@ -331,7 +379,7 @@ async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
             account_id: args.account_id.clone(),
         },
         changes,
-        actor: actor(&args.by, &args.subject)?,
+        actor,
         holidays: Vec::new(),
     };
     let desk = opened.desk(&vow_dsr::runner::Quiet);

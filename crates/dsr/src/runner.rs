@@ -33,8 +33,8 @@ use crate::erase::{self, Erasure};
 use crate::know::{self, Know};
 use crate::plan::{Plan, SqlValue};
 use crate::request::{
-    Actor, ActorKind, DenialReason, InvalidTransition, NewRequest, Request, RequestKind,
-    RequestState, Shortfall, Transition,
+    Actor, ActorKind, AgentKind, DenialReason, Guardianship, InvalidTransition, NewRequest,
+    Request, RequestKind, RequestState, Shortfall, Transition,
 };
 use crate::{Database, catalog, fault};
 
@@ -351,9 +351,16 @@ impl<S: Store> Desk<'_, S> {
             }
         }
         let previous = self.previous(&opening.new.subject).await?;
+        let mut new = opening.new;
+        if let Some(agent) = &new.agent
+            && agent.kind == AgentKind::Parent
+            && new.guardianship == Guardianship::default()
+        {
+            new.guardianship = self.guardianship(&new.subject, &agent.id).await?;
+        }
         let request = Request::receive(
             self.policy,
-            opening.new,
+            new,
             now,
             &opening.holidays,
             &previous,
@@ -666,6 +673,20 @@ impl<S: Store> Desk<'_, S> {
     /// The requests the store holds, as records (`body` is a [`Case`]).
     pub async fn list(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>, DeskError> {
         Ok(self.store.requests(query).await?)
+    }
+
+    /// What the ledger says of `guardian`'s link to `subject`: a parent's
+    /// request is taken only from someone recorded as their guardian.
+    async fn guardianship(&self, subject: &str, guardian: &str) -> Result<Guardianship, DeskError> {
+        let events = self.subject_events(subject).await?;
+        let linked = events.iter().any(
+            |e| matches!(&e.kind, EventKind::GuardianLinked { guardian: g, .. } if g == guardian),
+        );
+        let kind = self.store.state(subject).await?.kind;
+        Ok(Guardianship {
+            linked,
+            subject_kind: kind.and_then(|k| vow_policy::ElementId::parse(&k).ok()),
+        })
     }
 
     /// The subject's earlier requests, for the limits per period.

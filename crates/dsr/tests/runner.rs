@@ -675,3 +675,67 @@ async fn a_closed_request_takes_no_more_steps() {
     );
     fx.store.close().await;
 }
+
+/// KIDS-02: a parent acts for their child only when the ledger links them
+/// as the child's guardian; anyone else is refused, with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
+    use vow_dsr::request::{Agent, AgentKind, AgentRefused, DenialReason};
+    let fx = Fixture::new().await;
+    let desk = fx.desk(&[]);
+    let link = Event {
+        seq: 0,
+        id: "link-1".into(),
+        subject: "child-1".into(),
+        at: utc(1, 9),
+        actor: vow_store::Actor {
+            kind: vow_store::ActorKind::Staff,
+            id: "front-desk".into(),
+        },
+        source: EventSource {
+            channel: "form:enrolment".into(),
+            ..Default::default()
+        },
+        policy_version: fx.policy.policy.version.clone(),
+        kind: EventKind::GuardianLinked {
+            guardian: "parent-1".into(),
+            verified: true,
+        },
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    fx.store.append(link).await.unwrap();
+    let by = |parent: &str| {
+        let mut o = opening("", RequestKind::Restriction, "child-1", "GB");
+        o.new.agent = Some(Agent {
+            kind: AgentKind::Parent,
+            id: parent.into(),
+            proof: Vec::new(),
+        });
+        o.actor = Actor::new(ActorKind::Agent, parent);
+        o
+    };
+    let mut linked = by("parent-1");
+    linked.new.id = "req-p1".into();
+    let case = desk.create(linked, utc(2, 9)).await.unwrap();
+    assert_eq!(
+        case.request.state,
+        RequestState::Received,
+        "{:?}",
+        case.request.state
+    );
+
+    let mut stranger = by("parent-2");
+    stranger.new.id = "req-p2".into();
+    let case = desk.create(stranger, utc(2, 9)).await.unwrap();
+    let RequestState::Denied { reason, .. } = &case.request.state else {
+        panic!("{:?}", case.request.state)
+    };
+    assert_eq!(
+        reason,
+        &DenialReason::AgentRefused {
+            detail: AgentRefused::NotGuardian
+        }
+    );
+    fx.store.close().await;
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use vow_dsr::request::{Actor, ActorKind, Guardianship, NewRequest, RequestKind};
+use vow_dsr::request::{Actor, ActorKind, Agent, Guardianship, NewRequest, RequestKind};
 use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet};
 use vow_policy::{ElementId, VerificationMethod};
 use vow_store::{AnyStore, RequestQuery};
@@ -40,8 +40,14 @@ pub struct NewRequestBody {
     /// For a rectification: the fields to set in the person's own row.
     #[serde(default)]
     pub changes: Vec<ChangeBody>,
-    /// `subject` (default): the person asked; `staff`: staff opened it for them.
+    /// `subject` (default): the person asked (or their agent, when `agent`
+    /// is given); `staff`: staff opened it for them.
     pub by: Option<String>,
+    /// Someone acting for the person: `{"kind": "parent", "id": ...}` (linked
+    /// as their guardian in the ledger) or `{"kind": "authorised_agent", "id":
+    /// ..., "proof": ["signed_permission"]}`.
+    #[schema(value_type = Option<Object>)]
+    pub agent: Option<Agent>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -180,7 +186,10 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let kind = kind(&body)?;
     let actor = match body.by.as_deref() {
-        None | Some("subject") => Actor::new(ActorKind::Subject, body.subject.clone()),
+        None | Some("subject") => match &body.agent {
+            Some(agent) => Actor::new(ActorKind::Agent, agent.id.clone()),
+            None => Actor::new(ActorKind::Subject, body.subject.clone()),
+        },
         Some("staff") => Actor::new(ActorKind::Staff, format!("key:{}", key.key_id)),
         Some(other) => {
             return Err(ApiError::new(
@@ -201,7 +210,7 @@ pub async fn create(
             kind,
             subject: body.subject,
             jurisdiction: body.jurisdiction,
-            agent: None,
+            agent: body.agent,
             guardianship: Guardianship::default(),
             arrival: None,
         },
