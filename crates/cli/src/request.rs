@@ -64,9 +64,16 @@ pub enum RequestCommand {
         #[command(flatten)]
         desk: DeskArgs,
         id: String,
-        /// The check that passed.
-        #[arg(long, value_enum)]
-        method: Method,
+        /// The check that passed (staff saw it).
+        #[arg(long, value_enum, required_unless_present_any = ["send_code", "code"])]
+        method: Option<Method>,
+        /// Send a one-time code to the e-mail address on file (SMTP from
+        /// `[mail]` in vow.toml or VOW_SMTP_*).
+        #[arg(long, conflicts_with_all = ["method", "code"])]
+        send_code: bool,
+        /// The code the person received.
+        #[arg(long, conflicts_with = "method")]
+        code: Option<String>,
         /// Who saw it pass (recorded in the ledger).
         #[arg(long, default_value = "staff")]
         by: String,
@@ -215,9 +222,19 @@ pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
                 desk,
                 id,
                 method,
+                send_code,
+                code,
                 by,
                 json,
-            } => verify(&desk, &id, method.into(), &by, json).await,
+            } => {
+                let how = match (method, code) {
+                    _ if send_code => Check::SendCode,
+                    (Some(m), _) => Check::Saw(m.into()),
+                    (None, Some(c)) => Check::Code(c),
+                    (None, None) => bail!("give --method, --send-code or --code"),
+                };
+                verify(&desk, &id, how, &by, json).await
+            }
             RequestCommand::Run {
                 desk,
                 id,
@@ -232,6 +249,7 @@ pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
 
 /// What a desk needs, opened.
 struct Opened {
+    mail: Option<vow_mail::MailConfig>,
     store: AnyStore,
     policy: Policy,
     targets: Vec<Target>,
@@ -265,6 +283,7 @@ async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
     let key = ledger_key(&config, Create::No)?;
     let store = open_store(&config, Create::No).await?;
     Ok(Opened {
+        mail: config.mail.clone(),
         store,
         policy,
         hash_key: hash_key(&key),
@@ -457,18 +476,54 @@ async fn show(args: &StoreArgs, id: &str, json: bool) -> anyhow::Result<ExitCode
     Ok(ExitCode::from(EXIT_OK))
 }
 
+enum Check {
+    Saw(VerificationMethod),
+    SendCode,
+    Code(String),
+}
+
 async fn verify(
     args: &DeskArgs,
     id: &str,
-    method: VerificationMethod,
+    how: Check,
     by: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let opened = open(args).await?;
     let desk = opened.desk(&vow_dsr::runner::Quiet);
-    let case = desk.checked(id, method, actor(by, "")?, Utc::now()).await;
+    let now = Utc::now();
+    let result: anyhow::Result<(Case, Option<vow_dsr::request::CodeCheck>)> = async {
+        match how {
+            Check::Saw(method) => Ok((desk.checked(id, method, actor(by, "")?, now).await?, None)),
+            Check::SendCode => {
+                let config = opened
+                    .mail
+                    .clone()
+                    .unwrap_or_default()
+                    .with_env(|v| std::env::var(v).ok())?;
+                let mailer = vow_mail::Mailer::new(&config)?;
+                let (case, to) = desk
+                    .send_code(id, &mailer, &vow_dsr::request::CodeRules::default(), now)
+                    .await?;
+                eprintln!("a code was sent to {to}: `vow request verify {id} --code <code>`");
+                Ok((case, None))
+            }
+            Check::Code(code) => {
+                let (case, check) = desk.enter_code(id, &code, now).await?;
+                Ok((case, Some(check)))
+            }
+        }
+    }
+    .await;
     opened.store.close().await;
-    report(&case?, json)?;
+    let (case, check) = result?;
+    if let Some(check) = &check
+        && *check != vow_dsr::request::CodeCheck::Verified
+    {
+        eprintln!("the code was not accepted: {check}");
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    report(&case, json)?;
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -739,3 +739,53 @@ async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
     );
     fx.store.close().await;
 }
+
+/// KIDS-16: the code goes by SMTP to the address the organisation's own
+/// data holds — a request naming the person by account id gets it at the
+/// e-mail of that account — and only that code verifies the request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_to_the_email_on_file_verifies_the_request() {
+    use vow_dsr::request::{CodeCheck, CodeRules};
+    let fx = Fixture::new().await;
+    let chinook = common::chinook_sqlite();
+    let targets = [target("chinook", &chinook.url, fx.dir.path())];
+    let desk = fx.desk(&targets);
+    let sink = vow_mail::sink::Sink::start().await.unwrap();
+    let mailer = vow_mail::Mailer::new(&sink.config()).unwrap();
+
+    let mut open = opening("req-c", RequestKind::Access, "customer-1", "GB");
+    open.names = Names {
+        account_id: Some("1".into()),
+        ..Names::default()
+    };
+    desk.create(open, utc(2, 9)).await.unwrap();
+    let (case, to) = desk
+        .send_code("req-c", &mailer, &CodeRules::default(), utc(2, 9))
+        .await
+        .unwrap();
+    assert_eq!(to, "luisg@embraer.com.br");
+    assert_eq!(case.request.state, RequestState::VerificationPending);
+    let mail = sink.next(std::time::Duration::from_secs(10)).await.unwrap();
+    assert_eq!(mail.rcpt_to, ["luisg@embraer.com.br"]);
+    let code: String = mail
+        .text
+        .as_deref()
+        .expect("a text body")
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code in the mail")
+        .to_owned();
+    // The record keeps a hash, never the code.
+    let stored = fx.store.request("req-c").await.unwrap().unwrap();
+    assert!(!stored.body.to_string().contains(&code));
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (_, check) = desk.enter_code("req-c", wrong, utc(2, 9)).await.unwrap();
+    assert_eq!(check, CodeCheck::Wrong { attempts_left: 4 });
+    let (case, check) = desk.enter_code("req-c", &code, utc(2, 9)).await.unwrap();
+    assert_eq!(check, CodeCheck::Verified);
+    assert_eq!(case.request.state, RequestState::Verified);
+    let case = desk.run("req-c", utc(2, 10)).await.unwrap();
+    assert_eq!(case.request.state, RequestState::Completed);
+    fx.store.close().await;
+}

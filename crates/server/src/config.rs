@@ -29,6 +29,9 @@ pub struct Settings {
     /// `*.yaml` in `<data_dir>/datasets`). Relative paths are from the
     /// working directory.
     pub datasets: Option<Vec<PathBuf>>,
+    /// The SMTP server one-time codes are sent through (`[mail]`: host,
+    /// port, from, username, password, tls); `VOW_SMTP_*` override it.
+    pub mail: Option<vow_mail::MailConfig>,
     /// Largest request body, in bytes (default 1 MiB).
     pub body_limit_bytes: Option<usize>,
     /// Longest a request may take, in milliseconds (default 10,000).
@@ -79,6 +82,9 @@ pub struct Config {
     /// Dataset files named by a flag or `vow.toml`; `None`: those in
     /// `<data_dir>/datasets`.
     pub datasets: Option<Vec<PathBuf>>,
+    /// SMTP settings from `vow.toml` (defaults and `VOW_SMTP_*` are applied
+    /// where mail is sent).
+    pub mail: Option<vow_mail::MailConfig>,
     pub body_limit: usize,
     pub request_timeout: Duration,
     pub max_batch: usize,
@@ -184,6 +190,7 @@ impl Settings {
             policy: self.policy.or(lower.policy),
             ledger_key_file: self.ledger_key_file.or(lower.ledger_key_file),
             datasets: self.datasets.or(lower.datasets),
+            mail: self.mail.or(lower.mail),
             body_limit_bytes: self.body_limit_bytes.or(lower.body_limit_bytes),
             request_timeout_ms: self.request_timeout_ms.or(lower.request_timeout_ms),
             max_batch: self.max_batch.or(lower.max_batch),
@@ -212,6 +219,7 @@ impl Settings {
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             ledger_key_file: self.ledger_key_file,
             datasets: self.datasets,
+            mail: self.mail,
             data_dir,
             database,
             policy: self.policy,
