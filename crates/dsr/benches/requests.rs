@@ -200,7 +200,7 @@ impl Random {
         z ^ (z >> 31)
     }
 
-    /// `n` customers never drawn before from this generator's `seen`.
+    /// `n` customers not in `seen`, which takes them.
     fn customers(&mut self, n: usize, seen: &mut HashSet<i32>) -> Vec<i32> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
@@ -439,7 +439,17 @@ async fn run(vow_url: &str, floor_url: &str, email: Email) {
     let catalog = vow_dsr::catalog::read(&vow_db).await.expect("catalogue");
     let plan = Plan::new(&dataset, &catalog).expect("plans");
 
-    let mut seen = HashSet::new();
+    // Pagila has payments of other customers for a rental of customer 182:
+    // pagila.yaml's erasure of 182 fails on their foreign key (and is rolled
+    // back), for vow and the floor alike. Such customers are never drawn.
+    let tangled: Vec<i32> = sqlx::query_scalar(
+        "SELECT DISTINCT r.customer_id FROM rental r JOIN payment p USING (rental_id) \
+         WHERE p.customer_id <> r.customer_id",
+    )
+    .fetch_all(pool(&vow_db))
+    .await
+    .expect("tangled customers");
+    let mut seen: HashSet<i32> = tangled.into_iter().collect();
     let accessed = random.customers(warm + accesses, &mut seen);
     let addresses: Vec<(i32, String)> =
         sqlx::query_as("SELECT customer_id, email FROM customer WHERE customer_id = ANY($1)")

@@ -11,6 +11,12 @@
 //!
 //! `<reach>` follows the table's path as nested `IN` subqueries (or
 //! `EXISTS` for a join on several columns), ending at the subject's keys.
+//!
+//! On PostgreSQL a list of keys is one array per key column (`k = ANY($1)`,
+//! `(a, b) IN (SELECT * FROM unnest($1, $2))`): a statement's text does
+//! not depend on how many rows it names, so each is prepared once per
+//! connection and planned once (the pool asks for generic plans), and a
+//! batch of thousands of rows is planned as fast as one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -1034,11 +1040,11 @@ impl Sql {
             self.push("(");
             self.push(&columns.join(", "));
             self.push(") IN (SELECT * FROM unnest(");
-            for j in 0..columns.len() {
+            for (j, typed) in typed.iter().enumerate() {
                 if j > 0 {
                     self.push(", ");
                 }
-                self.bind_array(typed[j], column(j));
+                self.bind_array(*typed, column(j));
             }
             self.push("))");
             return;
@@ -1281,8 +1287,71 @@ tables:
         );
         // One array, whatever the number of keys: the text stays the same.
         assert_eq!(payment.binds, vec![Bind::Array(keys.concat())]);
+        assert_eq!(plan.select_keys(0, &keys[..1]).sql, payment.sql);
         let address = plan.select_keys(3, &keys);
         assert!(address.sql.ends_with(r#"WHERE "public"."address"."address_id" IN (SELECT "public"."customer"."address_id" FROM "public"."customer" WHERE "public"."customer"."customer_id" = ANY(CAST($1 AS integer[])))"#), "{}", address.sql);
+    }
+
+    #[test]
+    fn e_mail_lookups_lower_the_column_only_when_it_may_hold_capitals() {
+        let mut dataset = dataset();
+        let plan = Plan::new(&dataset, &catalog(Engine::Postgres)).unwrap();
+        let asked = [SqlValue::Text("Mary.Smith@Example.org".into())];
+        let find = |dataset: &Dataset, kind| plan.find_subjects(dataset, kind, &asked).unwrap();
+        let where_ = |s: Statement| s.sql.split(" WHERE ").nth(1).unwrap().to_owned();
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#"LOWER("email") IN (LOWER($1))"#
+        );
+        dataset.subject.identity.email_case = EmailCase::Lower;
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#""email" IN (LOWER($1))"#
+        );
+        dataset.subject.identity.email_case = EmailCase::Insensitive;
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#""email" IN ($1)"#
+        );
+        // Other identities are compared as they are.
+        let by_id = plan
+            .find_subjects(&dataset, IdentityKind::AccountId, &[SqlValue::Int(7)])
+            .unwrap();
+        assert_eq!(where_(by_id), r#""customer_id" IN ($1)"#);
+        // Access reads the subject's whole row with the lookup, by key order.
+        let rows = plan
+            .find_subject_rows(&dataset, IdentityKind::Email, &asked)
+            .unwrap();
+        assert_eq!(rows.reads.len(), 4);
+        assert!(
+            rows.sql
+                .ends_with(r#" ORDER BY "public"."customer"."customer_id""#),
+            "{}",
+            rows.sql
+        );
+        assert_eq!(plan.subject_key_columns(), [0]);
+        assert_eq!(order(&plan)[plan.subject_table().unwrap()], "customer");
+    }
+
+    #[test]
+    fn what_is_left_is_counted_in_one_query() {
+        for engine in [Engine::Postgres, Engine::Sqlite] {
+            let plan = Plan::new(&dataset(), &catalog(engine)).unwrap();
+            let rentals = vec![vec![SqlValue::Int(3)], vec![SqlValue::Int(4)]];
+            let subjects = vec![vec![SqlValue::Int(5)]];
+            // The rentals by key; the payments by what still leads to the customer.
+            let count = plan.count_left(&[(1, Some(&rentals)), (0, None)], &subjects);
+            let expected = match engine {
+                Engine::Postgres => {
+                    r#"SELECT (SELECT COUNT(*) FROM "public"."rental" WHERE "rental_id" = ANY(CAST($1 AS integer[]))), (SELECT COUNT(*) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" = ANY(CAST($2 AS integer[]))))"#
+                }
+                _ => {
+                    r#"SELECT (SELECT COUNT(*) FROM "public"."rental" WHERE "rental_id" IN (?, ?)), (SELECT COUNT(*) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN (?)))"#
+                }
+            };
+            assert_eq!(count.sql, expected);
+            assert_eq!(count.reads, [Read::Int, Read::Int]);
+        }
     }
 
     #[test]
