@@ -7,6 +7,7 @@ mod keys;
 mod ledger;
 mod output;
 mod policy;
+mod request;
 mod serve;
 
 use std::process::ExitCode;
@@ -60,6 +61,10 @@ enum Command {
     /// check, schema.
     #[command(subcommand)]
     Dataset(dataset::DatasetCommand),
+    /// Data-subject requests: create, list, show, verify, run — access,
+    /// export, erasure, rectification, restriction, objection, right to know.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Policy(command) => policy::run(command),
         Command::Ledger(command) => ledger::run(command),
         Command::Dataset(command) => dataset::run(command),
+        Command::Request(command) => request::run(command),
     };
     match result {
         Ok(code) => code,

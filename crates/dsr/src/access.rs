@@ -1,14 +1,14 @@
 //! Access: every row the dataset says is a person's, read in one
 //! transaction (a consistent snapshot), one query per table.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Database;
 use crate::dataset::{Dataset, IdentityKind};
 use crate::plan::{Plan, SqlValue};
 
 /// A person's rows in one table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableRows {
     /// As the dataset names it.
     pub table: String,
@@ -17,7 +17,7 @@ pub struct TableRows {
 }
 
 /// What one database holds about the people found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Found {
     /// The subjects' keys in their table (none: nobody matched).
     pub subjects: Vec<Vec<SqlValue>>,
@@ -46,6 +46,22 @@ impl Serialize for SqlValue {
             SqlValue::Bool(b) => s.serialize_bool(*b),
             SqlValue::Text(t) => s.serialize_str(t),
         }
+    }
+}
+
+/// Read back as written: JSON null, integers, other numbers, booleans, strings.
+impl<'de> Deserialize<'de> for SqlValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SqlValue, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => SqlValue::Null,
+            serde_json::Value::Bool(b) => SqlValue::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => SqlValue::Int(i),
+                None => SqlValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(t) => SqlValue::Text(t),
+            other => SqlValue::Text(other.to_string()),
+        })
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::Database;
@@ -16,7 +16,7 @@ use crate::exec::Tx;
 use crate::plan::{Plan, PlanError, SqlValue};
 
 /// What was (or, in a dry run, would be) done to one table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableOutcome {
     pub table: String,
     /// `delete`, `anonymise` or `keep`.
@@ -26,14 +26,14 @@ pub struct TableOutcome {
     /// Rows the statement changed (0 in a dry run).
     pub changed: u64,
     /// The columns changed in kept rows, and how.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     /// The hold the rows are kept under, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<HeldRows>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldRows {
     pub hold: String,
     pub reason: String,
@@ -41,7 +41,7 @@ pub struct HeldRows {
 
 /// The erasure's report: per table in the order applied, then what the
 /// verification found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Erasure {
     pub dry_run: bool,
     pub subjects: usize,
@@ -60,6 +60,9 @@ impl Erasure {
 pub enum EraseError {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The caller's step before the commit failed: nothing was changed.
+    #[error("{0}; nothing was changed")]
+    Interrupted(String),
     #[error("{step} on `{table}`: {source}")]
     Database {
         step: &'static str,
@@ -90,6 +93,25 @@ pub async fn run(
     subjects: &[Vec<SqlValue>],
     hash_key: &[u8],
     dry_run: bool,
+) -> Result<Erasure, EraseError> {
+    run_then(db, dataset, plan, subjects, hash_key, dry_run, async |_| {
+        Ok(())
+    })
+    .await
+}
+
+/// [`run`], calling `before_commit` with the verified report just before
+/// the transaction commits: the request runner saves it there, so that a
+/// crash after the commit still knows what the erasure did. An error from
+/// it rolls the erasure back.
+pub async fn run_then(
+    db: &Database,
+    dataset: &Dataset,
+    plan: &Plan,
+    subjects: &[Vec<SqlValue>],
+    hash_key: &[u8],
+    dry_run: bool,
+    before_commit: impl AsyncFnOnce(&Erasure) -> Result<(), String>,
 ) -> Result<Erasure, EraseError> {
     let failed = |step: &'static str, table: &str| {
         let table = table.to_owned();
@@ -201,10 +223,24 @@ pub async fn run(
                 .await
                 .map_err(failed("erasing", &name(i)))?;
         }
+        // Crash tests die here, between tables, with the transaction open.
+        crate::fault::point("erase.after_table");
     }
     // 3. Verify, inside the transaction: a failure rolls everything back.
     let leftovers = verify(&mut tx, plan, dataset, subjects, &keys, &before).await?;
-    if leftovers.is_empty() {
+    let erasure = Erasure {
+        dry_run: false,
+        subjects: subjects.len(),
+        tables: outcomes,
+        leftovers,
+    };
+    if erasure.leftovers.is_empty() {
+        if let Err(why) = before_commit(&erasure).await {
+            tx.rollback()
+                .await
+                .map_err(failed("rolling back", &dataset.subject.table))?;
+            return Err(EraseError::Interrupted(why));
+        }
         tx.commit()
             .await
             .map_err(failed("committing", &dataset.subject.table))?;
@@ -213,12 +249,7 @@ pub async fn run(
             .await
             .map_err(failed("rolling back", &dataset.subject.table))?;
     }
-    Ok(Erasure {
-        dry_run: false,
-        subjects: subjects.len(),
-        tables: outcomes,
-        leftovers,
-    })
+    Ok(erasure)
 }
 
 /// The old values of the columns erasure must change in a table's kept

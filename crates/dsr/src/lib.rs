@@ -15,6 +15,9 @@
 //! | [`discover`] | a draft dataset from the catalogue: foreign keys followed both ways from the subject's table |
 //! | [`request`] | a request as pure logic: its deadline under the law and the policy, limits, verification and agents, appeals, and the state machine whose steps the ledger records |
 //! | [`plan`] | the set-based statements of a request: resolve the person's rows by key, then one statement per table, in an order the foreign keys allow |
+//! | [`runner`] | [`runner::Desk`]: opens a request, records each step in the ledger, runs one persisted task per dataset (resumed after a crash, retried with backoff while a database is down), then the request's effect on the subject's state |
+//! | [`know`] | the California right to know: categories held, sources, purposes, and disclosures per recipient from the ledger |
+//! | [`fault`] | fail points (`VOW_FAILPOINT`) where crash tests make the process die |
 //! | [`exec`], [`access`], [`erase`] | running them in one transaction per database: access reads a person's rows; erasure applies the plan and verifies before it commits |
 
 pub mod access;
@@ -24,9 +27,12 @@ pub mod dataset;
 pub mod discover;
 pub mod erase;
 pub mod exec;
+pub mod fault;
 pub mod guess;
+pub mod know;
 pub mod plan;
 pub mod request;
+pub mod runner;
 
 pub use catalog::{
     Catalog, CatalogError, Column, ColumnKind, Engine, ForeignKey, ReferentialAction, Table,

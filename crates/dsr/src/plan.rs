@@ -82,6 +82,8 @@ pub enum PlanError {
         "the foreign keys between {0} form a cycle that no nullable key breaks; declare one of them `erase: set_null` or delete the rows by hand"
     )]
     Cycle(String),
+    #[error("`{table}` has no column `{column}`")]
+    UnknownColumn { table: String, column: String },
     #[error("`{table}.{column}` cannot be erased this way: {why}")]
     Erasure {
         table: String,
@@ -490,6 +492,73 @@ impl Plan {
         sql.push(" WHERE ");
         sql.key_in(&table.table, &table.key, row_keys);
         Some(sql.finish())
+    }
+
+    /// Rectification: sets `changes` (column, new value) in the subjects'
+    /// own rows, one statement for all of them; `None` when nobody was found.
+    pub fn rectify(
+        &self,
+        changes: &[(String, SqlValue)],
+        subject_keys: &[Vec<SqlValue>],
+    ) -> Result<Option<Statement>, PlanError> {
+        if subject_keys.is_empty() || changes.is_empty() {
+            return Ok(None);
+        }
+        let mut sql = Sql::new(self.engine);
+        sql.push("UPDATE ");
+        sql.push(&self.engine.quote_table(&self.subject.name));
+        sql.push(" SET ");
+        for (n, (column, value)) in changes.iter().enumerate() {
+            let c = self
+                .subject
+                .column(column)
+                .ok_or_else(|| PlanError::UnknownColumn {
+                    table: self.subject.name.name.clone(),
+                    column: column.clone(),
+                })?;
+            if matches!(value, SqlValue::Null) && !c.nullable {
+                return Err(PlanError::Erasure {
+                    table: self.subject.name.name.clone(),
+                    column: column.clone(),
+                    why: "it is NOT NULL, so it cannot be emptied".into(),
+                });
+            }
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.push(&self.engine.quote(column));
+            sql.push(" = ");
+            sql.bind_typed(Some(c), value.clone());
+        }
+        sql.push(" WHERE ");
+        sql.key_in(&self.subject, &self.subject_key, subject_keys);
+        Ok(Some(sql.finish()))
+    }
+
+    /// The subjects' current values of `columns` in their own rows, key first.
+    pub fn subject_values(
+        &self,
+        columns: &[String],
+        subject_keys: &[Vec<SqlValue>],
+    ) -> Result<Statement, PlanError> {
+        let mut selected = self.subject_key.clone();
+        for column in columns {
+            if self.subject.column(column).is_none() {
+                return Err(PlanError::UnknownColumn {
+                    table: self.subject.name.name.clone(),
+                    column: column.clone(),
+                });
+            }
+            selected.push(column.clone());
+        }
+        let mut sql = Sql::new(self.engine);
+        sql.push("SELECT ");
+        sql.select_list(&self.subject, &selected);
+        sql.push(" FROM ");
+        sql.push(&self.engine.quote_table(&self.subject.name));
+        sql.push(" WHERE ");
+        sql.key_in(&self.subject, &self.subject_key, subject_keys);
+        Ok(sql.finish())
     }
 
     fn erased_value(

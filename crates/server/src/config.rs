@@ -25,6 +25,10 @@ pub struct Settings {
     /// File holding the ledger's sealing key (hex). Default
     /// `<data_dir>/ledger.key`; `VOW_LEDGER_KEY` gives the key itself.
     pub ledger_key_file: Option<PathBuf>,
+    /// The dataset files data-subject requests run in (default: every
+    /// `*.yaml` in `<data_dir>/datasets`). Relative paths are from the
+    /// working directory.
+    pub datasets: Option<Vec<PathBuf>>,
     /// Largest request body, in bytes (default 1 MiB).
     pub body_limit_bytes: Option<usize>,
     /// Longest a request may take, in milliseconds (default 10,000).
@@ -72,6 +76,9 @@ pub struct Config {
     pub policy: Option<PathBuf>,
     /// The key file named by a flag, variable or `vow.toml`, if any.
     pub ledger_key_file: Option<PathBuf>,
+    /// Dataset files named by a flag or `vow.toml`; `None`: those in
+    /// `<data_dir>/datasets`.
+    pub datasets: Option<Vec<PathBuf>>,
     pub body_limit: usize,
     pub request_timeout: Duration,
     pub max_batch: usize,
@@ -89,6 +96,30 @@ pub enum Database {
 }
 
 impl Config {
+    /// The dataset files: those named, else every `*.yaml` (or `*.yml`) in
+    /// `<data_dir>/datasets`, sorted; none when that folder does not exist.
+    pub fn dataset_files(&self) -> std::io::Result<Vec<PathBuf>> {
+        if let Some(named) = &self.datasets {
+            return Ok(named.clone());
+        }
+        let dir = self.data_dir.join("datasets");
+        let mut files = Vec::new();
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => {
+                for entry in entries {
+                    let path = entry?.path();
+                    if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                        files.push(path);
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        files.sort();
+        Ok(files)
+    }
+
     /// Where the ledger key is: the file named, else `<data_dir>/ledger.key`.
     pub fn key_file(&self) -> PathBuf {
         self.ledger_key_file
@@ -152,6 +183,7 @@ impl Settings {
             database: self.database.or(lower.database),
             policy: self.policy.or(lower.policy),
             ledger_key_file: self.ledger_key_file.or(lower.ledger_key_file),
+            datasets: self.datasets.or(lower.datasets),
             body_limit_bytes: self.body_limit_bytes.or(lower.body_limit_bytes),
             request_timeout_ms: self.request_timeout_ms.or(lower.request_timeout_ms),
             max_batch: self.max_batch.or(lower.max_batch),
@@ -179,6 +211,7 @@ impl Settings {
                 .bind
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             ledger_key_file: self.ledger_key_file,
+            datasets: self.datasets,
             data_dir,
             database,
             policy: self.policy,

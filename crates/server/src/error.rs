@@ -54,6 +54,8 @@ codes! {
     SubjectNotFound = "subject_not_found", NOT_FOUND, "No event has ever been recorded for this subject.";
     PolicyVersionNotFound = "policy_version_not_found", NOT_FOUND, "No policy with this version was ever loaded.";
     KeyNotFound = "key_not_found", NOT_FOUND, "No API key has this id.";
+    RequestNotFound = "request_not_found", NOT_FOUND, "No data-subject request has this id.";
+    InvalidTransition = "invalid_transition", CONFLICT, "The request's state does not allow this step (it is closed, not verified, or the check is not one it accepts).";
     NotFound = "not_found", NOT_FOUND, "No endpoint at this path.";
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "The endpoint exists but not with this HTTP method.";
     EventConflict = "event_conflict", CONFLICT, "An event id was reused with different content.";

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod desk;
 pub mod error;
 pub mod json;
 pub mod middleware;
@@ -63,6 +64,10 @@ pub fn app(state: AppState) -> Router {
         .route("/ledger/head", get(ledger::head))
         .route("/ledger/events", get(ledger::events))
         .route("/ledger/verify", get(ledger::verify))
+        .route("/requests", post(requests::create).get(requests::list))
+        .route("/requests/{request}", get(requests::show))
+        .route("/requests/{request}/verify", post(requests::verify))
+        .route("/requests/{request}/run", post(requests::run))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke));
     Router::new()

@@ -16,7 +16,7 @@ use crate::auth::{self, KeyRing, Scope};
 use crate::cache::SubjectCache;
 use crate::config::{Config, Database, LogFormat};
 use crate::runtime::{self, LoadError};
-use crate::state::{AppState, Limits, Shared};
+use crate::state::{AppState, Limits, RequestSetup, Shared};
 
 /// The example policy `vow serve` starts with when given none (seed 003:
 /// a small course shop in Paris, with its cookie table).
@@ -157,7 +157,7 @@ fn lock_data_dir(dir: &Path) -> Result<File, ServeError> {
 }
 
 /// The policy file to run, writing the example on first start.
-fn policy_path(config: &Config) -> Result<(PathBuf, bool), ServeError> {
+pub fn policy_path(config: &Config) -> Result<(PathBuf, bool), ServeError> {
     if let Some(path) = &config.policy {
         return Ok((path.clone(), false));
     }
@@ -224,6 +224,10 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
         policy: Arc::new(policy),
         subjects: SubjectCache::new(config.state_cache),
         keys,
+        requests: RequestSetup {
+            targets: crate::desk::targets(config)?,
+            hash_key: crate::desk::hash_key(&ledger_key(config, Create::Yes)?),
+        },
         limits: Limits {
             body: config.body_limit,
             timeout: config.request_timeout,

@@ -36,11 +36,20 @@ impl Default for Limits {
     }
 }
 
+/// The datasets requests run in, and the key of an erasure's keyed hashes.
+#[derive(Default)]
+pub struct RequestSetup {
+    pub targets: Vec<vow_dsr::runner::Target>,
+    pub hash_key: [u8; 32],
+}
+
 pub struct Shared {
     pub store: AnyStore,
     pub policy: Arc<PolicyInForce>,
     pub subjects: SubjectCache,
     pub keys: KeyRing,
+    /// What data-subject requests run in.
+    pub requests: RequestSetup,
     pub limits: Limits,
     pub metrics: PrometheusHandle,
     /// False until start-up finished and while the store is unreachable.

@@ -29,6 +29,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/v1/subjects/{subject}/purchases") => json!({}),
         ("patch", "/v1/subjects/{subject}") => json!({"jurisdiction": "US"}),
         ("post", "/v1/keys") => json!({"name": "walked", "scopes": ["read"]}),
+        ("post", "/v1/requests") => {
+            json!({"right": "access", "subject": "walker@example.com", "jurisdiction": "US"})
+        }
+        ("post", "/v1/requests/{request}/verify") => json!({"method": "account"}),
         _ => return None,
     })
 }
@@ -38,6 +42,7 @@ fn concrete(path: &str, key_id: &str) -> String {
         .replace("{membership}", "licensed_institution")
         .replace("{version}", "2017-07-20")
         .replace("{id}", key_id)
+        .replace("{request}", "req-walk")
 }
 
 /// Checks `body` against the schema the description gives for this answer.
@@ -82,6 +87,15 @@ async fn every_endpoint_checks_its_key_and_scope() {
         json!({"purposes": {"marketing": true}}),
     )
     .await;
+
+    // A request to show, verify and run.
+    let opened = app
+        .post(
+            "/v1/requests",
+            json!({"id": "req-walk", "right": "access", "subject": "walker@example.com", "jurisdiction": "US"}),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
 
     let mut keys = Vec::new();
     for scope in Scope::ALL {

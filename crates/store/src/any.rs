@@ -8,7 +8,8 @@ use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::sql::{PostgresStore, SqliteStore};
 use crate::store::{
-    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, Store, StoreError, SubjectSummary,
+    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
+    StoreError, SubjectSummary,
 };
 use crate::verify::Verification;
 
@@ -133,6 +134,18 @@ impl Store for AnyStore {
         version: &str,
     ) -> Result<Option<PolicyVersionRecord>, StoreError> {
         each!(self, s => s.policy_version(policy_id, version))
+    }
+
+    async fn save_request(&self, record: &RequestRecord) -> Result<u64, StoreError> {
+        each!(self, s => s.save_request(record))
+    }
+
+    async fn request(&self, id: &str) -> Result<Option<RequestRecord>, StoreError> {
+        each!(self, s => s.request(id))
+    }
+
+    async fn requests(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>, StoreError> {
+        each!(self, s => s.requests(query))
     }
 
     async fn close(&self) {

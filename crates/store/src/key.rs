@@ -23,6 +23,7 @@ use sha2::Sha256;
 const EVENT: &[u8] = b"vow-ledger-event\0";
 const HEAD: &[u8] = b"vow-ledger-head\0";
 const CHECK: &[u8] = b"vow-ledger-key-check\0";
+const DERIVED: &[u8] = b"vow-derived-key\0";
 
 /// 32 secret bytes that seal the ledger.
 #[derive(Clone, PartialEq, Eq)]
@@ -140,6 +141,13 @@ impl LedgerKey {
     /// Whether `seal` is the seal of a head at event `seq` with `hash`.
     pub fn verify_head(&self, seq: u64, hash: &str, seal: &str) -> bool {
         verify_mac(self.mac(HEAD, seq, hash), seal)
+    }
+
+    /// A key for another use (`purpose`, such as the keyed hashes an
+    /// erasure writes), derived from this one: one secret to keep, and
+    /// knowing the derived key reveals nothing of the ledger key.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        self.mac(DERIVED, 0, purpose).finalize().into_bytes().into()
     }
 
     /// A value stored with the ledger that tells whether a key is the one

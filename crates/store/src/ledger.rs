@@ -113,10 +113,15 @@ pub enum EventKind {
         notice: String,
         channel: Channel,
     },
-    /// A data-subject request changed state (issue 5).
+    /// A data-subject request took a step: `status` is where it stands
+    /// after it, `detail` the step itself (its transition, who and when) and
+    /// what the step did, as the request runner records it.
     Request {
         request: String,
         status: String,
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        detail: Value,
     },
 }
 

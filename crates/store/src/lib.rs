@@ -8,7 +8,7 @@
 //! | `key` | [`LedgerKey`]: the HMAC seals of events and of the chain's head |
 //! | `verify` | [`Verifier`]: one pass over the stored rows, naming each changed, deleted, inserted or reordered event |
 //! | `materialise` | [`apply`] one event to a `SubjectState`, [`rebuild`] from all |
-//! | `store` | the [`Store`] trait, its records and [`StoreError`] |
+//! | `store` | the [`Store`] trait, its records (keys, policy versions, data-subject requests) and [`StoreError`] |
 //! | `batch` | group commit's pure part: linking a batch of appends, request by request |
 //! | `sql` | [`SqliteStore`] and [`PostgresStore`]: one generic implementation, one writer task each |
 //! | `any` | [`AnyStore`]: either, chosen from `--database` |
@@ -28,6 +28,7 @@ pub use ledger::{Actor, ActorKind, Event, EventKind, EventSource, GENESIS, chain
 pub use materialise::{apply, rebuild};
 pub use sql::{PostgresStore, SqliteStore};
 pub use store::{
-    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, Store, StoreError, SubjectSummary,
+    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
+    StoreError, SubjectSummary,
 };
 pub use verify::{SealedHead, StoredEvent, Tamper, TamperKind, Verification, Verifier, verify};

@@ -100,6 +100,41 @@ pub struct PolicyVersionRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A data-subject request as the runner keeps it between steps: a few
+/// columns to find it by, and the runner's own record of it (`body`: the
+/// request, its tasks per dataset and their results). The ledger holds
+/// the proof of each step; this row is the work queue and the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub id: String,
+    pub subject: String,
+    /// `access`, `erasure`...
+    pub kind: String,
+    /// Where it stands (`received`, `in_progress`, `completed`...).
+    pub status: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// When the runner should take it up again; `None` while it waits for
+    /// someone (a code to be entered) or once it is closed.
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// 0 for a record not saved yet; each save increments it.
+    pub version: u64,
+    pub body: serde_json::Value,
+}
+
+/// Which requests [`Store::requests`] lists, ordered by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestQuery {
+    pub subject: Option<String>,
+    pub status: Option<String>,
+    /// Only those the runner should take up at this time.
+    pub runnable_at: Option<DateTime<Utc>>,
+    /// Ids after this one.
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
 /// What `record_policy` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -221,6 +256,25 @@ pub trait Store: Send + Sync {
         policy_id: &str,
         version: &str,
     ) -> impl Future<Output = Result<Option<PolicyVersionRecord>, StoreError>> + Send;
+
+    /// Saves a request record, durably: inserts it when its `version` is 0,
+    /// otherwise updates it only if the stored version is still `version`
+    /// (another process did not move it meanwhile). Returns the new version;
+    /// [`StoreError::Conflict`] when the record moved or the id is taken.
+    fn save_request(
+        &self,
+        record: &RequestRecord,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    fn request(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<RequestRecord>, StoreError>> + Send;
+
+    fn requests(
+        &self,
+        query: &RequestQuery,
+    ) -> impl Future<Output = Result<Vec<RequestRecord>, StoreError>> + Send;
 
     /// Finishes the appends already queued, then closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;

@@ -237,6 +237,7 @@ on_both!(
     subjects_are_listed_in_pages,
     api_keys,
     policy_versions,
+    request_records_move_by_version,
     concurrent_appends_form_one_chain,
     two_processes_share_one_chain,
     reopened_store_keeps_its_events_and_its_key,
@@ -250,6 +251,93 @@ on_both!(
     swapped_events_are_found,
     a_deleted_or_forged_head_is_found,
 );
+
+/// A request record is saved only from the version read: two runners
+/// cannot both move one request; lists filter by subject, status and
+/// whether the runner is due to take the request up.
+async fn request_records_move_by_version<S: Backend>() {
+    use vow_store::{RequestQuery, RequestRecord};
+    let db = S::fresh().await;
+    let at = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
+    let record = |id: &str, subject: &str, next: Option<&str>| RequestRecord {
+        id: id.into(),
+        subject: subject.into(),
+        kind: "erasure".into(),
+        status: "received".into(),
+        received_at: at("2026-11-01T10:00:00Z"),
+        due_at: Some(at("2026-12-01T10:00:00Z")),
+        next_run_at: next.map(at),
+        updated_at: at("2026-11-01T10:00:00Z"),
+        version: 0,
+        body: serde_json::json!({"tasks": [{"dataset": "shop", "status": "pending"}]}),
+    };
+    let mut a = record("req-a", "alice", Some("2026-11-01T10:00:00Z"));
+    assert_eq!(db.store.save_request(&a).await.unwrap(), 1);
+    let taken = db.store.save_request(&a).await.unwrap_err();
+    assert!(matches!(taken, StoreError::Conflict(_)), "{taken}");
+    db.store
+        .save_request(&record("req-b", "bob", None))
+        .await
+        .unwrap();
+    db.store
+        .save_request(&record("req-c", "alice", Some("2026-11-05T00:00:00Z")))
+        .await
+        .unwrap();
+
+    let stored = db.store.request("req-a").await.unwrap().unwrap();
+    assert_eq!(stored.version, 1);
+    assert_eq!(
+        RequestRecord {
+            version: 0,
+            ..stored.clone()
+        },
+        a
+    );
+    // Moved from version 1: saved as 2; a second save from 1 is refused.
+    a.version = 1;
+    a.status = "in_progress".into();
+    assert_eq!(db.store.save_request(&a).await.unwrap(), 2);
+    let stale = db.store.save_request(&a).await.unwrap_err();
+    assert!(
+        stale.to_string().contains("changed since version 1"),
+        "{stale}"
+    );
+    assert_eq!(
+        db.store.request("req-a").await.unwrap().unwrap().status,
+        "in_progress"
+    );
+    assert_eq!(db.store.request("nope").await.unwrap(), None);
+
+    let ids = |records: Vec<RequestRecord>| records.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let all = RequestQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(db.store.requests(&all).await.unwrap()),
+        ["req-a", "req-b", "req-c"]
+    );
+    let alice = RequestQuery {
+        subject: Some("alice".into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        ids(db.store.requests(&alice).await.unwrap()),
+        ["req-a", "req-c"]
+    );
+    let due = RequestQuery {
+        runnable_at: Some(at("2026-11-02T00:00:00Z")),
+        ..all.clone()
+    };
+    assert_eq!(ids(db.store.requests(&due).await.unwrap()), ["req-a"]);
+    let received = RequestQuery {
+        status: Some("received".into()),
+        after: Some("req-b".into()),
+        ..all
+    };
+    assert_eq!(ids(db.store.requests(&received).await.unwrap()), ["req-c"]);
+    db.finish().await;
+}
 
 async fn appends_are_chained_and_materialised<S: Backend>() {
     let db = S::fresh().await;

@@ -9,6 +9,11 @@
 //! - [`verification`]: which identity checks the right accepts, where the
 //!   one-time code goes, and who may act for the subject (an authorised
 //!   agent with proof, a parent for a child).
+//! - [`code`]: the one-time code of a [`Challenge::Code`]: issued from the
+//!   operating system's random source, kept only as a salted hash with its
+//!   expiry and tries, checked in constant time ([`CodeCheck`]);
+//!   [`code_message`](fn@code_message) writes the e-mail that carries it
+//!   (sent by `vow_mail`).
 //! - [`intake`]: where requests must arrive when the policy says only there.
 //! - [`appeal`](mod@appeal): what a person may do about a denial, per law, with sources.
 //! - [`lifecycle`]: [`Request`], its [`RequestState`]s and [`Transition`]s;
@@ -16,11 +21,14 @@
 //!   rebuilds a request from them.
 //!
 //! Nothing here does I/O or reads a clock: the time of each step is an
-//! input. Running the request against the databases (finding the subject,
-//! exporting, erasing) is elsewhere in this crate; storing the transitions
-//! is the store's.
+//! input (issuing a code reads the operating system's random source;
+//! sending it is `vow_mail`'s). Running the request against the databases
+//! (finding the subject, exporting, erasing) is elsewhere in this crate;
+//! storing the transitions is the store's.
 
 pub mod appeal;
+pub mod code;
+pub mod code_message;
 pub mod deadline;
 pub mod intake;
 pub mod lifecycle;
@@ -33,6 +41,8 @@ use serde::{Deserialize, Serialize};
 use vow_policy::{ElementId, Jurisdiction, Law, Policy, Right, RightKind, law};
 
 pub use appeal::{Appeal, AppealTo, appeal};
+pub use code::{CodeCheck, CodeRules, InvalidCodeRules, OneTimeCode, PendingCode, RandomFailed};
+pub use code_message::code_message;
 pub use deadline::{
     Basis, Counting, Deadline, DeadlineError, Promised, Statutory, days_left, due, due_for, overdue,
 };

@@ -5,4 +5,5 @@ pub mod health;
 pub mod keys;
 pub mod ledger;
 pub mod policy;
+pub mod requests;
 pub mod subjects;

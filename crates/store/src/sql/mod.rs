@@ -10,6 +10,7 @@
 //! reads go to a pool of their own.
 
 mod postgres;
+mod requests;
 mod sqlite;
 mod writer;
 
@@ -27,7 +28,8 @@ use crate::batch::admissible;
 use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::store::{
-    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, Store, StoreError, SubjectSummary,
+    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
+    StoreError, SubjectSummary,
 };
 use crate::verify::{SealedHead, StoredEvent, Verification, Verifier};
 
@@ -58,6 +60,10 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS ledger_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, seal TEXT NOT NULL, key_check TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS subject_state (subject TEXT PRIMARY KEY, state TEXT NOT NULL, last_seq BIGINT NOT NULL, events BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)",
+    // Data-subject requests: the runner's queue and index (`requests.rs`).
+    "CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, subject TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, due_at TEXT, next_run_at TEXT, updated_at TEXT NOT NULL, version BIGINT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS requests_subject ON requests (subject, id)",
+    "CREATE INDEX IF NOT EXISTS requests_next_run ON requests (next_run_at)",
     "CREATE TABLE IF NOT EXISTS policy_versions (policy_id TEXT NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL, effective TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (policy_id, version))",
 ];
 
@@ -188,7 +194,7 @@ where
     DB::Arguments: IntoArguments<DB>,
     i64: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
     String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
-    Option<String>: for<'q> Encode<'q, DB>,
+    Option<String>: for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
     for<'a> &'a str: Type<DB> + Encode<'a, DB>,
     usize: ColumnIndex<DB::Row>,
 {
@@ -417,6 +423,18 @@ where
         .await?
         .map(|r| policy_version::<DB>(&r))
         .transpose()
+    }
+
+    async fn save_request(&self, record: &RequestRecord) -> Result<u64, StoreError> {
+        requests::save(&self.writes, record).await
+    }
+
+    async fn request(&self, id: &str) -> Result<Option<RequestRecord>, StoreError> {
+        requests::one(&self.reads, id).await
+    }
+
+    async fn requests(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>, StoreError> {
+        requests::list(&self.reads, query).await
     }
 
     async fn close(&self) {

@@ -1,0 +1,712 @@
+//! `vow request ...`: data-subject requests, from the command line.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use vow_dsr::request::{
+    Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind, RequestState,
+};
+use vow_dsr::runner::{
+    Backoff, Case, Change, Desk, DeskError, Names, Opening, Outcome, Target, TaskState, Watch,
+    summary,
+};
+use vow_policy::{AgentProof, Policy, VerificationMethod};
+use vow_server::desk::{hash_key, targets};
+use vow_server::serve::{Create, ledger_key, open_store};
+use vow_store::{AnyStore, RequestQuery, Store};
+
+use crate::output::{EXIT_FINDINGS, EXIT_OK, print_json};
+use crate::serve::StoreArgs;
+
+#[derive(Subcommand)]
+pub enum RequestCommand {
+    /// Open a request: works out its deadline under the policy and the law
+    /// of the person's jurisdiction, refuses at once what the policy does
+    /// not grant (or a request over the limit), and records it in the ledger.
+    ///
+    /// Example: vow request create --right erasure --subject mary@example.com --jurisdiction GB
+    Create(CreateArgs),
+    /// List requests, oldest id first.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only this person's.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only those in this state (`received`, `waiting`, `completed`...).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Print them as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one request: its state, deadline, tasks per dataset and history.
+    Show {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that a check of the asker's identity passed (staff compared a
+    /// document, the person signed in, a code was confirmed).
+    Verify {
+        #[command(flatten)]
+        desk: DeskArgs,
+        id: String,
+        /// The check that passed.
+        #[arg(long, value_enum)]
+        method: Method,
+        /// Who saw it pass (recorded in the ledger).
+        #[arg(long, default_value = "staff")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Do the work of a verified request in every dataset, or of every
+    /// request that is due (`--due`). A dataset that cannot be reached
+    /// makes the request wait and retry with backoff; a crash resumes
+    /// where it stopped.
+    Run {
+        #[command(flatten)]
+        desk: DeskArgs,
+        /// The request; leave out with `--due`.
+        id: Option<String>,
+        /// Every request that is due now.
+        #[arg(long, conflicts_with = "id")]
+        due: bool,
+        /// Print an erasure's plan with row counts per table and change
+        /// nothing (every statement runs and is rolled back).
+        #[arg(long)]
+        dry_run: bool,
+        /// Put tasks that failed at every attempt back in the queue first.
+        #[arg(long)]
+        retry: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The store, the policy and the datasets a request runs with.
+#[derive(Args)]
+pub struct DeskArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The policy in force [default: <data-dir>/policy.yaml].
+    #[arg(long, env = "VOW_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// A dataset file; repeat for several [default: <data-dir>/datasets/*.yaml].
+    #[arg(long = "dataset", value_name = "FILE")]
+    datasets: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    desk: DeskArgs,
+    /// What the person asks for.
+    #[arg(long, value_enum)]
+    right: Asked,
+    /// The person, as the ledger names them (often their e-mail address).
+    #[arg(long)]
+    subject: String,
+    /// Their jurisdiction: `GB`, `FR`, `US-CA`...
+    #[arg(long)]
+    jurisdiction: String,
+    /// The request's id [default: req-<time>].
+    #[arg(long)]
+    id: Option<String>,
+    /// The e-mail address to find them by in the datasets [default: the subject, if an address].
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    account_id: Option<String>,
+    /// For an objection: the purpose objected to [default: direct marketing].
+    #[arg(long)]
+    purpose: Option<String>,
+    /// For a rectification: `column=value` to set in the person's row
+    /// (`column=` empties it); repeat for several.
+    #[arg(long = "set", value_name = "COLUMN=VALUE")]
+    set: Vec<String>,
+    /// Someone acting for the person: `parent:<id>` (linked as their
+    /// guardian in the ledger) or `agent:<id>` (an authorised agent).
+    #[arg(long, value_name = "KIND:ID")]
+    agent: Option<String>,
+    /// What an authorised agent showed; repeat for several.
+    #[arg(long = "agent-proof", value_enum)]
+    agent_proof: Vec<Proof>,
+    /// Who opened it: `subject` (default) or `staff:<name>` (a letter, a call).
+    #[arg(long, default_value = "subject")]
+    by: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Asked {
+    Access,
+    Portability,
+    Erasure,
+    Rectification,
+    Restriction,
+    Objection,
+    RightToKnow,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Proof {
+    SignedPermission,
+    PowerOfAttorney,
+    RegisteredBusiness,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Method {
+    Account,
+    EmailOnFile,
+    PhoneOnFile,
+    MatchRecords,
+    IdentityDocument,
+    SignedDeclaration,
+}
+
+impl From<Method> for VerificationMethod {
+    fn from(m: Method) -> VerificationMethod {
+        match m {
+            Method::Account => VerificationMethod::Account,
+            Method::EmailOnFile => VerificationMethod::EmailOnFile,
+            Method::PhoneOnFile => VerificationMethod::PhoneOnFile,
+            Method::MatchRecords => VerificationMethod::MatchRecords,
+            Method::IdentityDocument => VerificationMethod::IdentityDocument,
+            Method::SignedDeclaration => VerificationMethod::SignedDeclaration,
+        }
+    }
+}
+
+pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match command {
+            RequestCommand::Create(args) => create(args).await,
+            RequestCommand::List {
+                store,
+                subject,
+                status,
+                limit,
+                json,
+            } => list(&store, subject, status, limit, json).await,
+            RequestCommand::Show { store, id, json } => show(&store, &id, json).await,
+            RequestCommand::Verify {
+                desk,
+                id,
+                method,
+                by,
+                json,
+            } => verify(&desk, &id, method.into(), &by, json).await,
+            RequestCommand::Run {
+                desk,
+                id,
+                due,
+                dry_run,
+                retry,
+                json,
+            } => run_requests(&desk, id, due, dry_run, retry, json).await,
+        }
+    })
+}
+
+/// What a desk needs, opened.
+struct Opened {
+    store: AnyStore,
+    policy: Policy,
+    targets: Vec<Target>,
+    hash_key: [u8; 32],
+}
+
+async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
+    let mut settings = args.store.settings()?;
+    if args.policy.is_some() {
+        settings.policy = args.policy.clone();
+    }
+    if !args.datasets.is_empty() {
+        settings.datasets = Some(args.datasets.clone());
+    }
+    let config = settings.resolve();
+    let path = config
+        .policy
+        .clone()
+        .unwrap_or_else(|| config.data_dir.join("policy.yaml"));
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read the policy {}: give --policy FILE, or run `vow serve` once to write the example",
+            path.display()
+        )
+    })?;
+    let policy = match vow_policy::check(&path.display().to_string(), &text) {
+        Ok(checked) => checked.policy,
+        Err(report) => bail!("{}", report.render(false)),
+    };
+    let targets = targets(&config)?;
+    let key = ledger_key(&config, Create::No)?;
+    let store = open_store(&config, Create::No).await?;
+    Ok(Opened {
+        store,
+        policy,
+        hash_key: hash_key(&key),
+        targets,
+    })
+}
+
+impl Opened {
+    fn desk<'a>(&'a self, watch: &'a dyn Watch) -> Desk<'a, AnyStore> {
+        Desk {
+            store: &self.store,
+            policy: &self.policy,
+            targets: &self.targets,
+            hash_key: &self.hash_key,
+            backoff: Backoff::default(),
+            channel: "cli",
+            watch,
+        }
+    }
+}
+
+fn actor(by: &str, subject: &str) -> anyhow::Result<Actor> {
+    Ok(match by.split_once(':') {
+        None if by == "subject" => Actor::new(ActorKind::Subject, subject),
+        None if by == "staff" => Actor::new(ActorKind::Staff, "staff"),
+        Some(("staff", name)) if !name.is_empty() => Actor::new(ActorKind::Staff, name),
+        _ => bail!("--by takes `subject`, `staff` or `staff:<name>`, not `{by}`"),
+    })
+}
+
+async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
+    let opened = open(&args.desk).await?;
+    let kind = match args.right {
+        Asked::Access => RequestKind::Access,
+        Asked::Portability => RequestKind::Portability,
+        Asked::Erasure => RequestKind::Erasure,
+        Asked::Rectification => RequestKind::Rectification,
+        Asked::Restriction => RequestKind::Restriction,
+        Asked::Objection => RequestKind::Objection {
+            purpose: args
+                .purpose
+                .as_deref()
+                .map(|p| vow_policy::ElementId::parse(p).map_err(anyhow::Error::msg))
+                .transpose()?,
+        },
+        Asked::RightToKnow => RequestKind::RightToKnow,
+    };
+    let changes = args
+        .set
+        .iter()
+        .map(|s| {
+            let (column, value) = s
+                .split_once('=')
+                .with_context(|| format!("--set takes COLUMN=VALUE, not `{s}`"))?;
+            Ok(Change {
+                column: column.trim().to_owned(),
+                value: (!value.is_empty()).then(|| value.to_owned()),
+                dataset: None,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let now = Utc::now();
+    let id = args
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("req-{}", now.format("%Y%m%d-%H%M%S-%3f")));
+    let agent = args
+        .agent
+        .as_deref()
+        .map(|a| {
+            let (kind, agent_id) = a
+                .split_once(':')
+                .filter(|(_, id)| !id.is_empty())
+                .with_context(|| format!("--agent takes parent:<id> or agent:<id>, not `{a}`"))?;
+            let kind = match kind {
+                "parent" => AgentKind::Parent,
+                "agent" => AgentKind::AuthorisedAgent,
+                other => bail!("--agent kind is `parent` or `agent`, not `{other}`"),
+            };
+            Ok(Agent {
+                kind,
+                id: agent_id.to_owned(),
+                proof: args
+                    .agent_proof
+                    .iter()
+                    .map(|p| match p {
+                        Proof::SignedPermission => AgentProof::SignedPermission,
+                        Proof::PowerOfAttorney => AgentProof::PowerOfAttorney,
+                        Proof::RegisteredBusiness => AgentProof::RegisteredBusiness,
+                    })
+                    .collect(),
+            })
+        })
+        .transpose()?;
+    let actor = match &agent {
+        Some(a) if args.by == "subject" => Actor::new(ActorKind::Agent, a.id.clone()),
+        _ => actor(&args.by, &args.subject)?,
+    };
+    let opening = Opening {
+        new: NewRequest {
+            id,
+            kind,
+            subject: args.subject.clone(),
+            jurisdiction: args.jurisdiction.clone(),
+            agent,
+            guardianship: Guardianship::default(),
+            arrival: None,
+        },
+        names: Names {
+            email: args.email.clone(),
+            phone: args.phone.clone(),
+            account_id: args.account_id.clone(),
+        },
+        changes,
+        actor,
+        holidays: Vec::new(),
+    };
+    let desk = opened.desk(&vow_dsr::runner::Quiet);
+    let case = desk.create(opening, now).await;
+    opened.store.close().await;
+    let case = case?;
+    report(&case, args.json)?;
+    Ok(ExitCode::from(match case.request.state {
+        RequestState::Denied { .. } => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }))
+}
+
+async fn list(
+    args: &StoreArgs,
+    subject: Option<String>,
+    status: Option<String>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
+    let store = open_store(&config, Create::No).await?;
+    let records = store
+        .requests(&RequestQuery {
+            subject,
+            status,
+            limit,
+            ..Default::default()
+        })
+        .await;
+    store.close().await;
+    let records = records?;
+    if json {
+        let rows: Vec<_> = records
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id, "subject": r.subject, "right": r.kind, "status": r.status,
+                    "received_at": r.received_at, "due_at": r.due_at, "next_run_at": r.next_run_at,
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+    } else if records.is_empty() {
+        eprintln!("no requests");
+    } else {
+        println!(
+            "{:<28} {:<14} {:<20} {:<12} subject",
+            "id", "right", "status", "due"
+        );
+        for r in &records {
+            println!(
+                "{:<28} {:<14} {:<20} {:<12} {}",
+                r.id,
+                r.kind,
+                r.status,
+                r.due_at
+                    .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string()),
+                r.subject
+            );
+        }
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+async fn show(args: &StoreArgs, id: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
+    let store = open_store(&config, Create::No).await?;
+    let record = store.request(id).await;
+    store.close().await;
+    let record = record?.ok_or_else(|| DeskError::NotFound(id.to_owned()))?;
+    let case: Case = serde_json::from_value(record.body)
+        .with_context(|| format!("the stored record of request `{id}` is unreadable"))?;
+    report(&case, json)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+async fn verify(
+    args: &DeskArgs,
+    id: &str,
+    method: VerificationMethod,
+    by: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let opened = open(args).await?;
+    let desk = opened.desk(&vow_dsr::runner::Quiet);
+    let case = desk.checked(id, method, actor(by, "")?, Utc::now()).await;
+    opened.store.close().await;
+    report(&case?, json)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+async fn run_requests(
+    args: &DeskArgs,
+    id: Option<String>,
+    due: bool,
+    dry_run: bool,
+    retry: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if id.is_none() && !due {
+        bail!("name the request to run, or give --due to run every request that is due");
+    }
+    let opened = open(args).await?;
+    let bars = Bars::new(json);
+    let desk = opened.desk(&bars);
+    let now = Utc::now();
+    let result = async {
+        if dry_run {
+            let id = id.context("--dry-run shows one request's plan: name it")?;
+            let (_, previews) = desk.preview(&id).await?;
+            if json {
+                print_json(&previews)?;
+            } else {
+                for preview in &previews {
+                    println!("{}:", preview.dataset);
+                    match &preview.plan {
+                        Ok(plan) => {
+                            for t in &plan.tables {
+                                let hold = t
+                                    .hold
+                                    .as_ref()
+                                    .map(|h| format!(" (hold `{}`: {})", h.hold, h.reason))
+                                    .unwrap_or_default();
+                                let columns = if t.columns.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" [{}]", t.columns.join(", "))
+                                };
+                                println!(
+                                    "  {:<8} {:>7} row(s)  {}{columns}{hold}",
+                                    serde_json::to_value(t.action)?.as_str().unwrap_or("?"),
+                                    t.rows,
+                                    t.table
+                                );
+                            }
+                        }
+                        Err(e) => println!("  cannot plan: {e}"),
+                    }
+                }
+                eprintln!("dry run: nothing was changed");
+            }
+            return Ok(Vec::new());
+        }
+        let mut cases = Vec::new();
+        if let Some(id) = id {
+            if retry {
+                desk.retry(&id, now).await?;
+            }
+            cases.push(desk.run(&id, now).await?);
+        } else {
+            cases = desk.run_due(now).await?;
+        }
+        anyhow::Ok(cases)
+    }
+    .await;
+    bars.clear();
+    opened.store.close().await;
+    let cases = result?;
+    if dry_run {
+        return Ok(ExitCode::from(EXIT_OK));
+    }
+    if json {
+        print_json(&cases)?;
+    } else {
+        for case in &cases {
+            report(case, false)?;
+        }
+    }
+    let unfinished = cases.iter().any(|c| !c.request.state.is_final());
+    Ok(ExitCode::from(if unfinished {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }))
+}
+
+/// A request in a few lines (or its whole record as JSON).
+fn report(case: &Case, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(case);
+    }
+    let r = &case.request;
+    println!(
+        "request {} — {} for {} ({})",
+        r.id, r.kind, r.subject, r.jurisdiction
+    );
+    let state = match &r.state {
+        RequestState::Waiting { dataset, retry_at } => {
+            format!("waiting: `{dataset}` could not be reached; retried from {retry_at}")
+        }
+        RequestState::Denied { reason, appeal } => {
+            let appeal = appeal
+                .as_ref()
+                .map(|a| format!("; appeal: {a}"))
+                .unwrap_or_default();
+            format!("denied: {reason}{appeal}")
+        }
+        RequestState::PartiallyCompleted { reasons } => {
+            let reasons: Vec<String> = reasons
+                .iter()
+                .map(|s| format!("{} — {}", s.what, s.why))
+                .collect();
+            format!("partially completed:\n    {}", reasons.join("\n    "))
+        }
+        other => other.name().replace('_', " "),
+    };
+    println!("  state: {state}");
+    if let Some(due) = r.due {
+        let left = r.days_left(Utc::now()).unwrap_or(0);
+        println!(
+            "  due: {} ({})",
+            due.format("%Y-%m-%d %H:%M UTC"),
+            if r.state.is_final() {
+                "answered".to_owned()
+            } else if left >= 0 {
+                format!("{left} day(s) left")
+            } else {
+                format!("{} day(s) late", -left)
+            }
+        );
+    }
+    if !r.verified() && !r.state.is_final() {
+        let methods: Vec<String> = r
+            .verification
+            .methods()
+            .iter()
+            .map(|m| serde_json::to_value(m).map(|v| v.as_str().unwrap_or("?").to_owned()))
+            .collect::<Result<_, _>>()?;
+        println!(
+            "  identity not verified yet: `vow request verify {} --method <{}>`",
+            r.id,
+            methods.join("|")
+        );
+    }
+    for task in &case.tasks {
+        let line = match (&task.state, &task.outcome, &task.error) {
+            (TaskState::Done { .. }, Some(outcome), _) => summary(outcome),
+            (TaskState::Waiting { retry_at }, _, Some(e)) => {
+                format!("waiting until {retry_at} (attempt {}): {e}", task.attempts)
+            }
+            (TaskState::Failed { .. }, _, Some(e)) => format!(
+                "failed after {} attempt(s): {e}; fix it, then `vow request run {} --retry`",
+                task.attempts, r.id
+            ),
+            (state, _, _) => serde_json::to_value(state)?["state"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned(),
+        };
+        println!("  {:<12} {line}", task.dataset);
+        if let Some(Outcome::Erased(erasure)) = &task.outcome {
+            for t in &erasure.tables {
+                println!("      {:>7} row(s) {}", t.changed, t.table);
+            }
+        }
+    }
+    for p in &case.propagation {
+        println!(
+            "  erasure notice to `{}` ({}): {}",
+            p.recipient,
+            p.categories.join(", "),
+            p.state
+        );
+    }
+    if let Some(know) = &case.know {
+        println!(
+            "  right to know: {} categories held, {} purpose(s), {} disclosure line(s) since {}",
+            know.categories.len(),
+            know.purposes.len(),
+            know.disclosures.len(),
+            know.since.format("%Y-%m-%d")
+        );
+    }
+    Ok(())
+}
+
+/// A progress bar per dataset while a request runs, on a terminal.
+struct Bars {
+    multi: MultiProgress,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Bars {
+    fn new(json: bool) -> Bars {
+        let target = if json || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        Bars {
+            multi: MultiProgress::with_draw_target(target),
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn clear(&self) {
+        let _ = self.multi.clear();
+    }
+}
+
+impl Watch for Bars {
+    fn started(&self, dataset: &str, tables: usize) {
+        let bar = self.multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix:<12} {msg}").expect("a valid template"),
+        );
+        bar.set_prefix(dataset.to_owned());
+        bar.set_message(format!("{tables} table(s)…"));
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.bars
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dataset.to_owned(), bar);
+    }
+
+    fn ended(&self, dataset: &str, result: Result<&str, &str>) {
+        let bar = self
+            .bars
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(dataset);
+        if let Some(bar) = bar {
+            bar.finish_with_message(match result {
+                Ok(done) => format!("done: {done}"),
+                Err(error) => format!("failed: {error}"),
+            });
+        }
+    }
+}

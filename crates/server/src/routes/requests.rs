@@ -1,0 +1,330 @@
+//! Data-subject requests over HTTP: the same desk as `vow request`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use vow_dsr::request::{Actor, ActorKind, Agent, Guardianship, NewRequest, RequestKind};
+use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet};
+use vow_policy::{ElementId, VerificationMethod};
+use vow_store::{AnyStore, RequestQuery};
+
+use crate::auth::{Admin, Authorized, Read, Write};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// A request as it arrives.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequestBody {
+    /// The request's id [default: generated].
+    pub id: Option<String>,
+    /// `access`, `portability`, `erasure`, `rectification`, `restriction`,
+    /// `objection` or `right_to_know`.
+    #[schema(example = "erasure")]
+    pub right: String,
+    /// The person, as the ledger names them.
+    pub subject: String,
+    /// Their jurisdiction: `GB`, `FR`, `US-CA`.
+    pub jurisdiction: String,
+    /// To find them in the datasets [default: the subject, when an e-mail address].
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub account_id: Option<String>,
+    /// For an objection: the purpose [default: direct marketing].
+    pub purpose: Option<String>,
+    /// For a rectification: the fields to set in the person's own row.
+    #[serde(default)]
+    pub changes: Vec<ChangeBody>,
+    /// `subject` (default): the person asked (or their agent, when `agent`
+    /// is given); `staff`: staff opened it for them.
+    pub by: Option<String>,
+    /// Someone acting for the person: `{"kind": "parent", "id": ...}` (linked
+    /// as their guardian in the ledger) or `{"kind": "authorised_agent", "id":
+    /// ..., "proof": ["signed_permission"]}`.
+    #[schema(value_type = Option<Object>)]
+    pub agent: Option<Agent>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    pub column: String,
+    /// The new value; null empties the field.
+    pub value: Option<String>,
+    /// Only in this dataset.
+    pub dataset: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBody {
+    /// The check that passed: `account`, `email_on_file`, `phone_on_file`,
+    /// `match_records`, `identity_document`, `signed_declaration`.
+    #[schema(value_type = String, example = "email_on_file")]
+    pub method: VerificationMethod,
+}
+
+/// A request's record: the request (state, deadline, history), its tasks
+/// per dataset with their outcomes, and what it changed.
+#[derive(Serialize, ToSchema)]
+pub struct RequestView {
+    pub id: String,
+    pub status: String,
+    /// Everything vow keeps about the request (`docs/requests.md`).
+    #[schema(value_type = Object)]
+    pub record: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestSummary {
+    pub id: String,
+    pub subject: String,
+    pub right: String,
+    pub status: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub next_run_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestList {
+    pub requests: Vec<RequestSummary>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestFilter {
+    pub subject: Option<String>,
+    pub status: Option<String>,
+    /// Ids after this one.
+    pub after: Option<String>,
+    pub limit: Option<usize>,
+}
+
+fn desk(state: &AppState) -> Desk<'_, AnyStore> {
+    Desk {
+        store: &state.store,
+        policy: state.policy.policy(),
+        targets: &state.requests.targets,
+        hash_key: &state.requests.hash_key,
+        backoff: Backoff::default(),
+        channel: "api",
+        watch: &Quiet,
+    }
+}
+
+fn view(case: &vow_dsr::runner::Case) -> ApiResult<Json<RequestView>> {
+    Ok(Json(RequestView {
+        id: case.request.id.clone(),
+        status: case.request.status().to_owned(),
+        record: serde_json::to_value(case).map_err(ApiError::internal)?,
+    }))
+}
+
+impl From<DeskError> for ApiError {
+    fn from(error: DeskError) -> ApiError {
+        match error {
+            DeskError::Store(e) => e.into(),
+            DeskError::NotFound(id) => ApiError::new(
+                ErrorCode::RequestNotFound,
+                format!("there is no request `{id}`"),
+            ),
+            DeskError::Transition(e) => ApiError::new(ErrorCode::InvalidTransition, e.to_string()),
+            DeskError::Invalid(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+            DeskError::Corrupt { .. } => ApiError::internal(error),
+        }
+    }
+}
+
+fn kind(body: &NewRequestBody) -> ApiResult<RequestKind> {
+    Ok(match body.right.as_str() {
+        "access" => RequestKind::Access,
+        "portability" => RequestKind::Portability,
+        "erasure" => RequestKind::Erasure,
+        "rectification" => RequestKind::Rectification,
+        "restriction" => RequestKind::Restriction,
+        "objection" => RequestKind::Objection {
+            purpose: body
+                .purpose
+                .as_deref()
+                .map(|p| {
+                    ElementId::parse(p)
+                        .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e).field("purpose"))
+                })
+                .transpose()?,
+        },
+        "right_to_know" => RequestKind::RightToKnow,
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("`{other}` is not a right vow runs"),
+            )
+            .field("right")
+            .hint("use access, portability, erasure, rectification, restriction, objection or right_to_know"));
+        }
+    })
+}
+
+/// Open a request: its deadline is worked out under the policy and the
+/// law of the jurisdiction; what the policy does not grant, or a request
+/// over the limit, is denied at once (with the appeal the law gives).
+#[utoipa::path(post, path = "/v1/requests", tag = "requests", request_body = NewRequestBody,
+    responses((status = 201, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn create(
+    key: Authorized<Write>,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<NewRequestBody>,
+) -> ApiResult<(StatusCode, Json<RequestView>)> {
+    let kind = kind(&body)?;
+    let actor = match body.by.as_deref() {
+        None | Some("subject") => match &body.agent {
+            Some(agent) => Actor::new(ActorKind::Agent, agent.id.clone()),
+            None => Actor::new(ActorKind::Subject, body.subject.clone()),
+        },
+        Some("staff") => Actor::new(ActorKind::Staff, format!("key:{}", key.key_id)),
+        Some(other) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("`by` is `subject` or `staff`, not `{other}`"),
+            )
+            .field("by"));
+        }
+    };
+    let id = body.id.clone().unwrap_or_else(|| {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random source works");
+        format!("req-{}", hex::encode(bytes))
+    });
+    let opening = Opening {
+        new: NewRequest {
+            id,
+            kind,
+            subject: body.subject,
+            jurisdiction: body.jurisdiction,
+            agent: body.agent,
+            guardianship: Guardianship::default(),
+            arrival: None,
+        },
+        names: Names {
+            email: body.email,
+            phone: body.phone,
+            account_id: body.account_id,
+        },
+        changes: body
+            .changes
+            .into_iter()
+            .map(|c| Change {
+                column: c.column,
+                value: c.value,
+                dataset: c.dataset,
+            })
+            .collect(),
+        actor,
+        holidays: Vec::new(),
+    };
+    let case = desk(&state).create(opening, Utc::now()).await?;
+    tracing::info!(key = %key.key_id, request = %case.request.id, status = case.request.status(), "request opened");
+    Ok((StatusCode::CREATED, view(&case)?))
+}
+
+/// Requests, ordered by id.
+#[utoipa::path(get, path = "/v1/requests", tag = "requests", params(RequestFilter),
+    responses((status = 200, body = RequestList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("api_key" = ["read"])))]
+pub async fn list(
+    _: Authorized<Read>,
+    State(state): State<AppState>,
+    Query(filter): Query<RequestFilter>,
+) -> ApiResult<Json<RequestList>> {
+    let limit = filter
+        .limit
+        .unwrap_or(state.limits.page)
+        .clamp(1, state.limits.page);
+    let records = desk(&state)
+        .list(&RequestQuery {
+            subject: filter.subject,
+            status: filter.status,
+            runnable_at: None,
+            after: filter.after,
+            limit,
+        })
+        .await?;
+    let next = (records.len() == limit)
+        .then(|| records.last().map(|r| r.id.clone()))
+        .flatten();
+    Ok(Json(RequestList {
+        requests: records
+            .into_iter()
+            .map(|r| RequestSummary {
+                id: r.id,
+                subject: r.subject,
+                right: r.kind,
+                status: r.status,
+                received_at: r.received_at,
+                due_at: r.due_at,
+                next_run_at: r.next_run_at,
+            })
+            .collect(),
+        next,
+    }))
+}
+
+/// One request's record.
+#[utoipa::path(get, path = "/v1/requests/{request}", tag = "requests",
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("api_key" = ["read"])))]
+pub async fn show(
+    _: Authorized<Read>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    view(&desk(&state).load(&id).await?)
+}
+
+/// Record that a check of the asker's identity passed. Recording a check
+/// that already passed changes nothing (a retried call).
+#[utoipa::path(post, path = "/v1/requests/{request}/verify", tag = "requests", request_body = VerifyBody,
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn verify(
+    key: Authorized<Write>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> ApiResult<Json<RequestView>> {
+    let by = Actor::new(ActorKind::Staff, format!("key:{}", key.key_id));
+    let case = desk(&state)
+        .checked(&id, body.method, by, Utc::now())
+        .await?;
+    view(&case)
+}
+
+/// Do what is left of a verified request in every dataset now. A dataset
+/// that cannot be reached makes it wait and retry with backoff.
+#[utoipa::path(post, path = "/v1/requests/{request}/run", tag = "requests",
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("api_key" = ["admin"])))]
+pub async fn run(
+    key: Authorized<Admin>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    let case = desk(&state).run(&id, Utc::now()).await?;
+    tracing::info!(key = %key.key_id, request = %id, status = case.request.status(), "request run");
+    view(&case)
+}
