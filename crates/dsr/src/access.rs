@@ -79,15 +79,37 @@ pub async fn collect(
         move |source| AccessError::Query { table, source }
     };
     let mut tx = db.begin().await.map_err(query(&dataset.subject.table))?;
-    let find = plan.find_subjects(dataset, kind, values)?;
-    let subjects = tx
-        .fetch(&find)
-        .await
-        .map_err(query(&dataset.subject.table))?;
+    // The people, and with them their rows in their own table when the
+    // dataset lists it: one query less.
+    let own = plan.subject_table();
+    let (subjects, mut own_rows) = match own {
+        Some(_) => {
+            let rows = tx
+                .fetch(&plan.find_subject_rows(dataset, kind, values)?)
+                .await
+                .map_err(query(&dataset.subject.table))?;
+            let key = plan.subject_key_columns();
+            let subjects = rows
+                .iter()
+                .map(|row| key.iter().map(|&k| row[k].clone()).collect())
+                .collect();
+            (subjects, Some(rows))
+        }
+        None => {
+            let find = plan.find_subjects(dataset, kind, values)?;
+            let subjects = tx
+                .fetch(&find)
+                .await
+                .map_err(query(&dataset.subject.table))?;
+            (subjects, None)
+        }
+    };
     let mut tables = Vec::with_capacity(plan.tables.len());
     for (i, table) in plan.tables.iter().enumerate() {
         let name = &dataset.tables[table.spec].table;
-        let rows = if subjects.is_empty() {
+        let rows = if Some(i) == own {
+            own_rows.take().unwrap_or_default()
+        } else if subjects.is_empty() {
             Vec::new()
         } else {
             tx.fetch(&plan.select_rows(i, &subjects))

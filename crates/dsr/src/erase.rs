@@ -126,36 +126,38 @@ pub async fn run_then(
         .begin()
         .await
         .map_err(failed("beginning the transaction", &dataset.subject.table))?;
-    // 1. Resolve: every table's rows of the people, before anything changes.
+    // 1. Resolve: every table's rows of the people, before anything
+    // changes, with the old values erasure hashes or must prove changed.
     let mut keys = Vec::with_capacity(plan.tables.len());
-    for i in 0..plan.tables.len() {
-        let found = if subjects.is_empty() {
-            Vec::new()
-        } else {
-            tx.fetch(&plan.select_keys(i, subjects))
-                .await
-                .map_err(failed("finding the rows", &name(i)))?
-        };
-        keys.push(found);
-    }
-    // The personal values of the rows that stay, to prove afterwards that they changed.
-    let mut before: HashMap<usize, Vec<Vec<SqlValue>>> = HashMap::new();
+    let mut before: HashMap<usize, Before> = HashMap::new();
     let mut hashes: Vec<HashMap<String, Vec<SqlValue>>> = vec![HashMap::new(); plan.tables.len()];
     for (i, table) in plan.tables.iter().enumerate() {
-        if table.changes.is_empty() || keys[i].is_empty() {
+        if subjects.is_empty() {
+            keys.push(Vec::new());
             continue;
         }
-        let columns: Vec<String> = table.changes.iter().map(|(c, _)| c.clone()).collect();
+        let watched: Vec<(String, ColumnErasure)> = table
+            .changes
+            .iter()
+            .filter(|(_, erase)| must_change(erase))
+            .cloned()
+            .collect();
+        let columns: Vec<String> = watched.iter().map(|(c, _)| c.clone()).collect();
         let rows = tx
-            .fetch(&plan.select_by_key(i, &columns, &keys[i]))
+            .fetch(&plan.resolve(i, &columns, subjects))
             .await
-            .map_err(failed("reading the values to erase", &name(i)))?;
+            .map_err(failed("finding the rows", &name(i)))?;
         let width = table.key.len();
-        for (n, (column, erase)) in table.changes.iter().enumerate() {
+        keys.push(rows.iter().map(|r| r[..width].to_vec()).collect());
+        if watched.is_empty() || rows.is_empty() {
+            continue;
+        }
+        for (n, (column, erase)) in watched.iter().enumerate() {
             if *erase != ColumnErasure::Hash {
                 continue;
             }
             let max = table.table().column(column).and_then(|c| c.max_length);
+            // In key order, as the keys: the statement pairs each key with its hash.
             let values = rows
                 .iter()
                 .map(|row| match &row[width + n] {
@@ -166,9 +168,13 @@ pub async fn run_then(
                 .collect();
             hashes[i].insert(column.clone(), values);
         }
-        // `select_by_key` orders by key; so do the hashes the CASE binds.
-        keys[i] = rows.iter().map(|r| r[..width].to_vec()).collect();
-        before.insert(i, rows);
+        before.insert(
+            i,
+            Before {
+                columns: watched,
+                rows,
+            },
+        );
     }
     let mut outcomes: Vec<TableOutcome> = plan
         .tables
@@ -246,78 +252,95 @@ pub async fn run_then(
     Ok(erasure)
 }
 
+/// The old values of the columns erasure must change in a table's kept
+/// rows: each row is its key, then one value per column.
+struct Before {
+    columns: Vec<(String, ColumnErasure)>,
+    rows: Vec<Vec<SqlValue>>,
+}
+
+/// Whether erasure must prove that a column no longer holds its old value:
+/// a value set or generalised may legitimately stay as it was.
+fn must_change(erase: &ColumnErasure) -> bool {
+    !matches!(erase, ColumnErasure::Set(_) | ColumnErasure::Generalise(_))
+}
+
 /// What is left of the people: deleted rows must be gone; kept rows must
-/// no longer be reachable from the person unless held; no changed column
-/// may still hold its old value.
+/// no longer be reachable from the person unless held (one query counts
+/// both for every table); no changed column may still hold its old value.
 async fn verify(
     tx: &mut Tx,
     plan: &Plan,
     dataset: &Dataset,
     subjects: &[Vec<SqlValue>],
     keys: &[Vec<Vec<SqlValue>>],
-    before: &HashMap<usize, Vec<Vec<SqlValue>>>,
+    before: &HashMap<usize, Before>,
 ) -> Result<Vec<String>, EraseError> {
-    let mut leftovers = Vec::new();
-    for (i, table) in plan.tables.iter().enumerate() {
-        let name = &dataset.tables[table.spec].table;
-        let failed = |source| EraseError::Database {
+    let name = |i: usize| &dataset.tables[plan.tables[i].spec].table;
+    let failed = |i: usize| {
+        let table = name(i).clone();
+        move |source| EraseError::Database {
             step: "verifying",
-            table: name.clone(),
+            table,
             source,
-        };
-        if keys[i].is_empty() {
-            continue;
         }
-        let still = tx
-            .fetch(&plan.select_by_key(i, &[], &keys[i]))
+    };
+    let mut leftovers = Vec::new();
+    let left: Vec<(usize, Option<&[Vec<SqlValue>]>)> = plan
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !keys[*i].is_empty())
+        .filter_map(|(i, table)| match table.erase {
+            RowErasure::Delete => Some((i, Some(keys[i].as_slice()))),
+            RowErasure::Anonymise | RowErasure::Keep if table.hold.is_none() => Some((i, None)),
+            RowErasure::Anonymise | RowErasure::Keep => None,
+        })
+        .collect();
+    if let Some(&(first, _)) = left.first() {
+        let counts = tx
+            .fetch(&plan.count_left(&left, subjects))
             .await
-            .map_err(failed)?;
-        match table.erase {
-            RowErasure::Delete if !still.is_empty() => {
-                leftovers.push(format!(
-                    "{} of the person's {} rows in `{name}` are still there",
-                    still.len(),
-                    keys[i].len()
-                ));
+            .map_err(failed(first))?;
+        let counts = counts.first().map(Vec::as_slice).unwrap_or_default();
+        for ((i, by_key), count) in left.iter().zip(counts) {
+            let (name, n) = (
+                name(*i),
+                match count {
+                    SqlValue::Int(n) => *n,
+                    _ => 0,
+                },
+            );
+            if n == 0 {
+                continue;
             }
-            RowErasure::Delete => {}
-            RowErasure::Anonymise | RowErasure::Keep => {
-                let reachable = if subjects.is_empty() {
-                    0
-                } else {
-                    tx.fetch(&plan.select_keys(i, subjects))
-                        .await
-                        .map_err(failed)?
-                        .len()
-                };
-                if reachable > 0 && table.hold.is_none() {
+            leftovers.push(match by_key {
+                Some(keys) => format!(
+                    "{n} of the person's {} rows in `{name}` are still there",
+                    keys.len()
+                ),
+                None => format!("{n} rows in `{name}` still lead to the person"),
+            });
+        }
+    }
+    let mut changed: Vec<(&usize, &Before)> = before.iter().collect();
+    changed.sort_by_key(|(i, _)| **i);
+    for (&i, old) in changed {
+        let columns: Vec<String> = old.columns.iter().map(|(c, _)| c.clone()).collect();
+        let now = tx
+            .fetch(&plan.select_by_key(i, &columns, &keys[i]))
+            .await
+            .map_err(failed(i))?;
+        let width = plan.tables[i].key.len();
+        for (was, is) in old.rows.iter().zip(&now) {
+            for (n, (column, _)) in old.columns.iter().enumerate() {
+                let (was, is) = (&was[width + n], &is[width + n]);
+                // NULL already is no personal value.
+                if was == is && *was != SqlValue::Null {
                     leftovers.push(format!(
-                        "{reachable} rows in `{name}` still lead to the person"
+                        "`{}.{column}` still holds the person's value in a kept row",
+                        name(i)
                     ));
-                }
-                let Some(old) = before.get(&i) else { continue };
-                let columns: Vec<String> = table.changes.iter().map(|(c, _)| c.clone()).collect();
-                let now = tx
-                    .fetch(&plan.select_by_key(i, &columns, &keys[i]))
-                    .await
-                    .map_err(failed)?;
-                let width = table.key.len();
-                for (old, new) in old.iter().zip(&now) {
-                    for (n, (column, erase)) in table.changes.iter().enumerate() {
-                        let (was, is) = (&old[width + n], &new[width + n]);
-                        // A value may legitimately stay: NULL already, or set to what it was.
-                        let unchanged = was == is && *was != SqlValue::Null;
-                        if unchanged
-                            && !matches!(
-                                erase,
-                                ColumnErasure::Set(_) | ColumnErasure::Generalise(_)
-                            )
-                        {
-                            leftovers.push(format!(
-                                "`{name}.{column}` still holds the person's value in a kept row"
-                            ));
-                        }
-                    }
                 }
             }
         }

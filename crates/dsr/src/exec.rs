@@ -5,7 +5,7 @@
 use sqlx::{Row, ValueRef};
 
 use crate::Database;
-use crate::plan::{Read, SqlValue, Statement};
+use crate::plan::{Bind, Read, SqlValue, Statement};
 
 /// A transaction on one connected database.
 pub enum Tx {
@@ -26,10 +26,13 @@ impl Database {
     }
 }
 
-macro_rules! bind_all {
+macro_rules! bind_values {
     ($query:expr, $binds:expr) => {{
         let mut query = $query;
-        for value in $binds {
+        for bind in $binds {
+            let Bind::Value(value) = bind else {
+                unreachable!("the planner binds arrays on PostgreSQL only")
+            };
             query = match value {
                 SqlValue::Null => query.bind(None::<String>),
                 SqlValue::Int(i) => query.bind(*i),
@@ -40,6 +43,71 @@ macro_rules! bind_all {
         }
         query
     }};
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// PostgreSQL takes arrays too: integers, floats or booleans when every
+/// value that is not NULL is one (a column's values are of one type), text
+/// otherwise, which the statement casts to the column's type.
+fn bind_postgres<'q>(mut query: PgQuery<'q>, binds: &'q [Bind]) -> PgQuery<'q> {
+    for bind in binds {
+        query = match bind {
+            Bind::Value(SqlValue::Null) => query.bind(None::<String>),
+            Bind::Value(SqlValue::Int(i)) => query.bind(*i),
+            Bind::Value(SqlValue::Float(f)) => query.bind(*f),
+            Bind::Value(SqlValue::Bool(b)) => query.bind(*b),
+            Bind::Value(SqlValue::Text(t)) => query.bind(t.as_str()),
+            Bind::Array(values) => {
+                if let Some(ints) = all_of(values, |v| match v {
+                    SqlValue::Int(i) => Some(*i),
+                    _ => None,
+                }) {
+                    query.bind(ints)
+                } else if let Some(floats) = all_of(values, |v| match v {
+                    SqlValue::Float(f) => Some(*f),
+                    _ => None,
+                }) {
+                    query.bind(floats)
+                } else if let Some(bools) = all_of(values, |v| match v {
+                    SqlValue::Bool(b) => Some(*b),
+                    _ => None,
+                }) {
+                    query.bind(bools)
+                } else {
+                    query.bind(values.iter().map(as_text).collect::<Vec<_>>())
+                }
+            }
+        };
+    }
+    query
+}
+
+/// The values as `T`s (NULL as `None`) when each one that is not NULL is
+/// one, and at least one is.
+fn all_of<T>(values: &[SqlValue], get: impl Fn(&SqlValue) -> Option<T>) -> Option<Vec<Option<T>>> {
+    let mut any = false;
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        if *v == SqlValue::Null {
+            out.push(None);
+        } else {
+            out.push(Some(get(v)?));
+            any = true;
+        }
+    }
+    any.then_some(out)
+}
+
+/// A value as PostgreSQL reads it from text.
+fn as_text(value: &SqlValue) -> Option<String> {
+    match value {
+        SqlValue::Null => None,
+        SqlValue::Int(i) => Some(i.to_string()),
+        SqlValue::Float(f) => Some(f.to_string()),
+        SqlValue::Bool(b) => Some(b.to_string()),
+        SqlValue::Text(t) => Some(t.clone()),
+    }
 }
 
 macro_rules! read_row {
@@ -82,7 +150,7 @@ impl Tx {
         let mut out = Vec::new();
         match self {
             Tx::Postgres(tx) => {
-                for row in bind_all!(sqlx::query(sql), &statement.binds)
+                for row in bind_postgres(sqlx::query(sql), &statement.binds)
                     .fetch_all(&mut **tx)
                     .await?
                 {
@@ -90,7 +158,7 @@ impl Tx {
                 }
             }
             Tx::Mysql(tx) => {
-                for row in bind_all!(sqlx::query(sql), &statement.binds)
+                for row in bind_values!(sqlx::query(sql), &statement.binds)
                     .fetch_all(&mut **tx)
                     .await?
                 {
@@ -98,7 +166,7 @@ impl Tx {
                 }
             }
             Tx::Sqlite(tx) => {
-                for row in bind_all!(sqlx::query(sql), &statement.binds)
+                for row in bind_values!(sqlx::query(sql), &statement.binds)
                     .fetch_all(&mut **tx)
                     .await?
                 {
@@ -113,15 +181,15 @@ impl Tx {
     pub async fn execute(&mut self, statement: &Statement) -> Result<u64, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(statement.sql.as_str());
         Ok(match self {
-            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), &statement.binds)
+            Tx::Postgres(tx) => bind_postgres(sqlx::query(sql), &statement.binds)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Mysql(tx) => bind_all!(sqlx::query(sql), &statement.binds)
+            Tx::Mysql(tx) => bind_values!(sqlx::query(sql), &statement.binds)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), &statement.binds)
+            Tx::Sqlite(tx) => bind_values!(sqlx::query(sql), &statement.binds)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),

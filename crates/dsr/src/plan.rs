@@ -11,12 +11,19 @@
 //!
 //! `<reach>` follows the table's path as nested `IN` subqueries (or
 //! `EXISTS` for a join on several columns), ending at the subject's keys.
+//!
+//! On PostgreSQL a list of keys is one array per key column (`k = ANY($1)`,
+//! `(a, b) IN (SELECT * FROM unnest($1, $2))`): a statement's text does
+//! not depend on how many rows it names, so each is prepared once per
+//! connection and planned once (the pool asks for generic plans), and a
+//! batch of thousands of rows is planned as fast as one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::catalog::{Catalog, Column, ColumnKind, Engine, ReferentialAction, Table, TableName};
 use crate::dataset::{
-    ColumnErasure, Dataset, Generalisation, IdentityKind, RowErasure, find_table, table_name,
+    ColumnErasure, Dataset, EmailCase, Generalisation, IdentityKind, RowErasure, find_table,
+    table_name,
 };
 
 /// A value bound to a statement.
@@ -29,11 +36,22 @@ pub enum SqlValue {
     Text(String),
 }
 
+/// What one placeholder takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bind {
+    Value(SqlValue),
+    /// A list of values of one column as one array (PostgreSQL only): the
+    /// statement's text does not grow with the rows it names, so the
+    /// server parses and plans it once per connection, and a batch of
+    /// thousands of keys costs one placeholder per key column.
+    Array(Vec<SqlValue>),
+}
+
 /// A statement and what to bind to its placeholders, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub sql: String,
-    pub binds: Vec<SqlValue>,
+    pub binds: Vec<Bind>,
     /// For a query: how to read each selected column.
     pub reads: Vec<Read>,
 }
@@ -206,6 +224,51 @@ impl Plan {
         kind: IdentityKind,
         values: &[SqlValue],
     ) -> Result<Statement, PlanError> {
+        self.find(dataset, kind, values, &self.subject_key, false)
+    }
+
+    /// The plan's table that is the subjects' own (the dataset's entry
+    /// with no path), if the dataset lists it.
+    pub fn subject_table(&self) -> Option<usize> {
+        (0..self.tables.len()).find(|&i| self.paths[i].is_empty())
+    }
+
+    /// The subjects' rows in their own table, every column as
+    /// [`Plan::select_rows`] reads them, ordered by key, from what a
+    /// request names them by: access finds the people and reads their
+    /// first table in one query. The keys are at
+    /// [`Plan::subject_key_columns`].
+    pub fn find_subject_rows(
+        &self,
+        dataset: &Dataset,
+        kind: IdentityKind,
+        values: &[SqlValue],
+    ) -> Result<Statement, PlanError> {
+        let columns: Vec<String> = self
+            .subject
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        self.find(dataset, kind, values, &columns, true)
+    }
+
+    /// Where the subject's key is among the columns of its table.
+    pub fn subject_key_columns(&self) -> Vec<usize> {
+        self.subject_key
+            .iter()
+            .filter_map(|k| self.subject.columns.iter().position(|c| c.name == *k))
+            .collect()
+    }
+
+    fn find(
+        &self,
+        dataset: &Dataset,
+        kind: IdentityKind,
+        values: &[SqlValue],
+        selected: &[String],
+        ordered: bool,
+    ) -> Result<Statement, PlanError> {
         let column = dataset
             .subject
             .identity
@@ -217,27 +280,46 @@ impl Plan {
             }))?;
         let mut sql = Sql::new(self.engine);
         sql.push("SELECT ");
-        sql.select_list(&self.subject, &self.subject_key);
+        sql.select_list(&self.subject, selected);
         sql.push(" FROM ");
         sql.push(&self.engine.quote_table(&self.subject.name));
         sql.push(" WHERE ");
-        // E-mail addresses are compared without regard to case.
-        let compared = if kind == IdentityKind::Email {
-            format!("LOWER({})", self.engine.quote(column))
-        } else {
-            self.engine.quote(column)
+        // An e-mail address matches whatever its case. Both sides are
+        // lowered by the database, so that they are lowered alike; the
+        // column only when it may hold capitals, so that an ordinary index
+        // on it serves the lookup when it holds none.
+        let (lower_column, lower_value) = match (kind, dataset.subject.identity.email_case) {
+            (IdentityKind::Email, EmailCase::AsEntered) => (true, true),
+            (IdentityKind::Email, EmailCase::Lower) => (false, true),
+            _ => (false, false),
         };
-        sql.push(&compared);
+        let quoted = self.engine.quote(column);
+        sql.push(&if lower_column {
+            format!("LOWER({quoted})")
+        } else {
+            quoted
+        });
         sql.push(" IN (");
-        let values: Vec<SqlValue> = values
-            .iter()
-            .map(|v| match (kind, v) {
-                (IdentityKind::Email, SqlValue::Text(t)) => SqlValue::Text(t.to_lowercase()),
-                _ => v.clone(),
-            })
-            .collect();
-        sql.binds_list(self.subject.column(column), &values);
+        let typed = self.subject.column(column);
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            if lower_value {
+                sql.push("LOWER(");
+                sql.bind_typed(typed, value.clone());
+                sql.push(")");
+            } else {
+                sql.bind_typed(typed, value.clone());
+            }
+        }
+        if values.is_empty() {
+            sql.push("NULL");
+        }
         sql.push(")");
+        if ordered {
+            sql.order_by_key(&self.subject, &self.subject_key);
+        }
         Ok(sql.finish())
     }
 
@@ -254,6 +336,61 @@ impl Plan {
         sql.finish()
     }
 
+    /// What erasure resolves in the `i`th table before changing anything:
+    /// the keys of the subjects' rows, then `columns` (the old values it
+    /// hashes or must prove changed), ordered by key.
+    pub fn resolve(
+        &self,
+        i: usize,
+        columns: &[String],
+        subject_keys: &[Vec<SqlValue>],
+    ) -> Statement {
+        let table = &self.tables[i];
+        let mut selected = table.key.clone();
+        selected.extend(columns.iter().cloned());
+        let mut sql = Sql::new(self.engine);
+        sql.push("SELECT ");
+        sql.select_list(&table.table, &selected);
+        sql.push(" FROM ");
+        sql.push(&self.engine.quote_table(&table.name));
+        sql.push(" WHERE ");
+        self.reach(&mut sql, i, subject_keys);
+        if !columns.is_empty() {
+            sql.order_by_key(&table.table, &table.key);
+        }
+        sql.finish()
+    }
+
+    /// One query, one row: per `(table, keys)` of `left`, how many rows
+    /// erasure should have removed from the person are still there — with
+    /// `Some(keys)`, the rows with those keys (a table whose rows are
+    /// deleted); with `None`, the rows that still lead to the subjects (a
+    /// table whose rows are kept, detached).
+    pub fn count_left(
+        &self,
+        left: &[(usize, Option<&[Vec<SqlValue>]>)],
+        subject_keys: &[Vec<SqlValue>],
+    ) -> Statement {
+        let mut sql = Sql::new(self.engine);
+        sql.push("SELECT ");
+        for (n, (i, keys)) in left.iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            let table = &self.tables[*i];
+            sql.push("(SELECT COUNT(*) FROM ");
+            sql.push(&self.engine.quote_table(&table.name));
+            sql.push(" WHERE ");
+            match keys {
+                Some(keys) => sql.key_in(&table.table, &table.key, keys),
+                None => self.reach(&mut sql, *i, subject_keys),
+            }
+            sql.push(")");
+            sql.reads.push(Read::Int);
+        }
+        sql.finish()
+    }
+
     /// The subjects' rows in the `i`th table, every column (each as text,
     /// number or boolean: see [`Sql::select_list`]), for access and export.
     pub fn select_rows(&self, i: usize, subject_keys: &[Vec<SqlValue>]) -> Statement {
@@ -266,9 +403,7 @@ impl Plan {
         sql.push(&self.engine.quote_table(&table.name));
         sql.push(" WHERE ");
         self.reach(&mut sql, i, subject_keys);
-        sql.push(" ORDER BY ");
-        let order: Vec<String> = table.key.iter().map(|k| self.engine.quote(k)).collect();
-        sql.push(&order.join(", "));
+        sql.order_by_key(&table.table, &table.key);
         sql.finish()
     }
 
@@ -290,9 +425,7 @@ impl Plan {
         sql.push(&self.engine.quote_table(&table.name));
         sql.push(" WHERE ");
         sql.key_in(&table.table, &table.key, row_keys);
-        sql.push(" ORDER BY ");
-        let order: Vec<String> = table.key.iter().map(|k| self.engine.quote(k)).collect();
-        sql.push(&order.join(", "));
+        sql.order_by_key(&table.table, &table.key);
         sql.finish()
     }
 
@@ -793,7 +926,7 @@ fn generalise(e: Engine, c: &Column, g: Generalisation) -> Option<String> {
 pub struct Sql {
     engine: Engine,
     text: String,
-    binds: Vec<SqlValue>,
+    binds: Vec<Bind>,
     reads: Vec<Read>,
 }
 
@@ -824,7 +957,7 @@ impl Sql {
     fn bind_typed(&mut self, column: Option<&Column>, value: SqlValue) {
         let text_for_typed = matches!(value, SqlValue::Text(_))
             && column.is_some_and(|c| !matches!(c.kind, ColumnKind::Text));
-        self.binds.push(value);
+        self.binds.push(Bind::Value(value));
         match self.engine {
             Engine::Postgres => {
                 let n = self.binds.len();
@@ -836,6 +969,19 @@ impl Sql {
                 }
             }
             Engine::Mysql | Engine::Sqlite => self.text.push('?'),
+        }
+    }
+
+    /// One array of a column's values (PostgreSQL), cast to an array of
+    /// the column's type so that its index serves the comparison.
+    fn bind_array(&mut self, column: Option<&Column>, values: Vec<SqlValue>) {
+        self.binds.push(Bind::Array(values));
+        let n = self.binds.len();
+        match column {
+            Some(c) => self
+                .text
+                .push_str(&format!("CAST(${n} AS {}[])", c.data_type)),
+            None => self.text.push_str(&format!("${n}")),
         }
     }
 
@@ -911,6 +1057,18 @@ impl Sql {
         }
     }
 
+    /// ` ORDER BY` the key's columns, qualified: the table's own columns,
+    /// not the select list's casts, which carry the same names.
+    fn order_by_key(&mut self, table: &Table, key: &[String]) {
+        let e = self.engine;
+        let order: Vec<String> = key
+            .iter()
+            .map(|k| format!("{}.{}", e.quote_table(&table.name), e.quote(k)))
+            .collect();
+        self.push(" ORDER BY ");
+        self.push(&order.join(", "));
+    }
+
     fn key_in(&mut self, table: &Table, key: &[String], rows: &[Vec<SqlValue>]) {
         let e = self.engine;
         let columns: Vec<String> = key.iter().map(|k| e.quote(k)).collect();
@@ -934,8 +1092,32 @@ impl Sql {
         self.tuple_in(&columns, &typed, rows);
     }
 
-    /// `c IN (…)` for one column, `(a, b) IN ((…), (…))` for several.
+    /// `c IN (…)` for one column, `(a, b) IN ((…), (…))` for several; on
+    /// PostgreSQL `c = ANY($1)` and `(a, b) IN (SELECT * FROM unnest($1,
+    /// $2))`, one array per column (a list of row values is planned as one
+    /// OR branch per row, which takes seconds for a few thousand).
     fn tuple_in(&mut self, columns: &[String], typed: &[Option<&Column>], rows: &[Vec<SqlValue>]) {
+        if self.engine == Engine::Postgres {
+            let column = |j: usize| rows.iter().map(|r| r[j].clone()).collect::<Vec<_>>();
+            if columns.len() == 1 {
+                self.push(&columns[0]);
+                self.push(" = ANY(");
+                self.bind_array(typed[0], column(0));
+                self.push(")");
+                return;
+            }
+            self.push("(");
+            self.push(&columns.join(", "));
+            self.push(") IN (SELECT * FROM unnest(");
+            for (j, typed) in typed.iter().enumerate() {
+                if j > 0 {
+                    self.push(", ");
+                }
+                self.bind_array(*typed, column(j));
+            }
+            self.push("))");
+            return;
+        }
         if columns.len() == 1 {
             self.push(&columns[0]);
             self.push(" IN (");
@@ -1170,11 +1352,75 @@ tables:
         let payment = plan.select_keys(0, &keys);
         assert_eq!(
             payment.sql,
-            r#"SELECT CAST("public"."payment"."payment_date" AS TEXT), CAST("public"."payment"."payment_id" AS BIGINT) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN ($1, $2))"#
+            r#"SELECT CAST("public"."payment"."payment_date" AS TEXT), CAST("public"."payment"."payment_id" AS BIGINT) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" = ANY(CAST($1 AS integer[])))"#
         );
-        assert_eq!(payment.binds, keys.concat());
+        // One array, whatever the number of keys: the text stays the same.
+        assert_eq!(payment.binds, vec![Bind::Array(keys.concat())]);
+        assert_eq!(plan.select_keys(0, &keys[..1]).sql, payment.sql);
         let address = plan.select_keys(3, &keys);
-        assert!(address.sql.ends_with(r#"WHERE "public"."address"."address_id" IN (SELECT "public"."customer"."address_id" FROM "public"."customer" WHERE "public"."customer"."customer_id" IN ($1, $2))"#), "{}", address.sql);
+        assert!(address.sql.ends_with(r#"WHERE "public"."address"."address_id" IN (SELECT "public"."customer"."address_id" FROM "public"."customer" WHERE "public"."customer"."customer_id" = ANY(CAST($1 AS integer[])))"#), "{}", address.sql);
+    }
+
+    #[test]
+    fn e_mail_lookups_lower_the_column_only_when_it_may_hold_capitals() {
+        let mut dataset = dataset();
+        let plan = Plan::new(&dataset, &catalog(Engine::Postgres)).unwrap();
+        let asked = [SqlValue::Text("Mary.Smith@Example.org".into())];
+        let find = |dataset: &Dataset, kind| plan.find_subjects(dataset, kind, &asked).unwrap();
+        let where_ = |s: Statement| s.sql.split(" WHERE ").nth(1).unwrap().to_owned();
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#"LOWER("email") IN (LOWER($1))"#
+        );
+        dataset.subject.identity.email_case = EmailCase::Lower;
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#""email" IN (LOWER($1))"#
+        );
+        dataset.subject.identity.email_case = EmailCase::Insensitive;
+        assert_eq!(
+            where_(find(&dataset, IdentityKind::Email)),
+            r#""email" IN ($1)"#
+        );
+        // Other identities are compared as they are.
+        let by_id = plan
+            .find_subjects(&dataset, IdentityKind::AccountId, &[SqlValue::Int(7)])
+            .unwrap();
+        assert_eq!(where_(by_id), r#""customer_id" IN ($1)"#);
+        // Access reads the subject's whole row with the lookup, by key order.
+        let rows = plan
+            .find_subject_rows(&dataset, IdentityKind::Email, &asked)
+            .unwrap();
+        assert_eq!(rows.reads.len(), 4);
+        assert!(
+            rows.sql
+                .ends_with(r#" ORDER BY "public"."customer"."customer_id""#),
+            "{}",
+            rows.sql
+        );
+        assert_eq!(plan.subject_key_columns(), [0]);
+        assert_eq!(order(&plan)[plan.subject_table().unwrap()], "customer");
+    }
+
+    #[test]
+    fn what_is_left_is_counted_in_one_query() {
+        for engine in [Engine::Postgres, Engine::Sqlite] {
+            let plan = Plan::new(&dataset(), &catalog(engine)).unwrap();
+            let rentals = vec![vec![SqlValue::Int(3)], vec![SqlValue::Int(4)]];
+            let subjects = vec![vec![SqlValue::Int(5)]];
+            // The rentals by key; the payments by what still leads to the customer.
+            let count = plan.count_left(&[(1, Some(&rentals)), (0, None)], &subjects);
+            let expected = match engine {
+                Engine::Postgres => {
+                    r#"SELECT (SELECT COUNT(*) FROM "public"."rental" WHERE "rental_id" = ANY(CAST($1 AS integer[]))), (SELECT COUNT(*) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" = ANY(CAST($2 AS integer[]))))"#
+                }
+                _ => {
+                    r#"SELECT (SELECT COUNT(*) FROM "public"."rental" WHERE "rental_id" IN (?, ?)), (SELECT COUNT(*) FROM "public"."payment" WHERE "public"."payment"."rental_id" IN (SELECT "public"."rental"."rental_id" FROM "public"."rental" WHERE "public"."rental"."customer_id" IN (?)))"#
+                }
+            };
+            assert_eq!(count.sql, expected);
+            assert_eq!(count.reads, [Read::Int, Read::Int]);
+        }
     }
 
     #[test]
@@ -1194,7 +1440,7 @@ tables:
             let update = plan.erase(0, &payments, &HashMap::new()).unwrap().unwrap();
             let expected = match engine {
                 Engine::Postgres => {
-                    r#"UPDATE "public"."payment" SET "customer_id" = $1 WHERE ("payment_date", "payment_id") IN ((CAST($2 AS timestamp with time zone), $3), (CAST($4 AS timestamp with time zone), $5))"#
+                    r#"UPDATE "public"."payment" SET "customer_id" = $1 WHERE ("payment_date", "payment_id") IN (SELECT * FROM unnest(CAST($2 AS timestamp with time zone[]), CAST($3 AS integer[])))"#
                 }
                 Engine::Mysql => {
                     "UPDATE `public`.`payment` SET `customer_id` = ? WHERE (`payment_date`, `payment_id`) IN ((?, ?), (?, ?))"
@@ -1204,7 +1450,7 @@ tables:
                 }
             };
             assert_eq!(update.sql, expected);
-            assert_eq!(update.binds[0], SqlValue::Int(1));
+            assert_eq!(update.binds[0], Bind::Value(SqlValue::Int(1)));
             let delete = plan
                 .erase(1, &[vec![SqlValue::Int(3)]], &HashMap::new())
                 .unwrap()
@@ -1289,7 +1535,7 @@ tables:
         let detach = plan.detach(0, &[vec![SqlValue::Int(9)]]).unwrap();
         assert_eq!(
             detach.sql,
-            r#"UPDATE "public"."address" SET "owner_id" = NULL WHERE "address_id" IN ($1)"#
+            r#"UPDATE "public"."address" SET "owner_id" = NULL WHERE "address_id" = ANY(CAST($1 AS integer[]))"#
         );
     }
 }

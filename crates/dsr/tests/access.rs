@@ -26,6 +26,7 @@ async fn found(
             email: Some(email_column.into()),
             phone: None,
             account_id: Some(key.into()),
+            ..Identity::default()
         },
         connection: ConnectionSpec {
             url_env: Some("SAMPLE_URL".into()),

@@ -19,6 +19,7 @@ fn start(table: &str, email: &str, key: &str) -> Start {
             email: Some(email.into()),
             phone: None,
             account_id: Some(key.into()),
+            ..Identity::default()
         },
         connection: ConnectionSpec {
             url_env: Some("SAMPLE_DATABASE_URL".into()),

@@ -113,6 +113,37 @@ pub struct Identity {
     /// The organisation's own account number or customer id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// How the e-mail addresses are stored, which decides how a request's
+    /// address is compared with them (always without regard to case).
+    #[serde(default, skip_serializing_if = "EmailCase::is_as_entered")]
+    pub email_case: EmailCase,
+}
+
+/// How the e-mail column holds its addresses. An address matches whatever
+/// its case; this says which comparison finds it, and so which index can
+/// serve the lookup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailCase {
+    /// As people typed them: compared as `LOWER(email) = lower(address)`,
+    /// which reads every row unless the database has an index on
+    /// `LOWER(email)`.
+    #[default]
+    AsEntered,
+    /// In lower case (the application lower-cases them when it stores
+    /// them): compared as `email = lower(address)`, which an ordinary index
+    /// on the column serves.
+    Lower,
+    /// The column's collation compares without regard to case (MariaDB and
+    /// MySQL `_ci` collations, PostgreSQL `citext`, SQLite `COLLATE
+    /// NOCASE`): compared as `email = address`.
+    Insensitive,
+}
+
+impl EmailCase {
+    fn is_as_entered(&self) -> bool {
+        *self == EmailCase::AsEntered
+    }
 }
 
 /// The kinds of identifier a request may carry.

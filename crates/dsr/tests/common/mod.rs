@@ -129,6 +129,24 @@ pub fn pagila_postgres() -> Sample {
     sample
 }
 
+/// A copy of a PostgreSQL sample, a database of its own dropped with the
+/// returned value. Nobody may be connected to `sample` while it is copied.
+pub fn copy_postgres(sample: &Sample) -> Sample {
+    let name = fresh_name();
+    psql(
+        "postgres",
+        &format!(
+            "CREATE DATABASE {name} TEMPLATE {} STRATEGY FILE_COPY",
+            database(sample)
+        ),
+    )
+    .unwrap_or_else(|e| panic!("copying {}: {e}", database(sample)));
+    Sample {
+        url: format!("{POSTGRES}/{name}"),
+        _cleanup: Cleanup::Postgres(name),
+    }
+}
+
 /// Sakila (MariaDB): the MySQL original of Pagila, with its views,
 /// triggers and procedures.
 pub fn sakila_mariadb() -> Sample {
