@@ -16,6 +16,7 @@
 //! | [`request`] | a request as pure logic: its deadline under the law and the policy, limits, verification and agents, appeals, and the state machine whose steps the ledger records |
 //! | [`plan`] | the set-based statements of a request: resolve the person's rows by key, then one statement per table, in an order the foreign keys allow |
 //! | [`exec`], [`access`], [`erase`] | running them in one transaction per database: access reads a person's rows; erasure applies the plan and verifies before it commits |
+//! | [`export`] | the package an access or portability request sends: a zip of `manifest.json` (hashes), `data.json`, one CSV per table and `summary.html` (GDPR Art. 15(1)(a)-(h) in the policy's language), the same bytes for the same inputs |
 
 pub mod access;
 pub mod catalog;
@@ -24,6 +25,7 @@ pub mod dataset;
 pub mod discover;
 pub mod erase;
 pub mod exec;
+pub mod export;
 pub mod guess;
 pub mod plan;
 pub mod request;
