@@ -232,8 +232,7 @@ pub fn write_package<W: Write + Seek>(
         .system(zip::System::Unix)
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(out);
-    for (path, bytes) in std::iter::once(("manifest.json".to_owned(), manifest_json)).chain(files)
-    {
+    for (path, bytes) in std::iter::once(("manifest.json".to_owned(), manifest_json)).chain(files) {
         zip.start_file(path, options)?;
         zip.write_all(&bytes).map_err(zip::result::ZipError::Io)?;
     }
@@ -346,10 +345,7 @@ fn prepare<'a>(
 ) -> Result<Vec<ExportedDataset<'a>>, ExportError> {
     let mut held: Vec<&Held<'a>> = held.iter().collect();
     held.sort_by(|a, b| a.dataset.id.cmp(&b.dataset.id));
-    if let Some(pair) = held
-        .windows(2)
-        .find(|w| w[0].dataset.id == w[1].dataset.id)
-    {
+    if let Some(pair) = held.windows(2).find(|w| w[0].dataset.id == w[1].dataset.id) {
         return Err(ExportError::DuplicateDataset(pair[0].dataset.id.clone()));
     }
     let secret_categories: Vec<&CategoryKey> = policy
@@ -570,7 +566,14 @@ mod tests {
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let t = zip_time(at("2024-03-05T10:20:31Z"));
         assert_eq!(
-            (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()),
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
             (2024, 3, 5, 10, 20, 30)
         );
         assert_eq!(zip_time(at("1970-01-01T00:00:00Z")).year(), 1980);

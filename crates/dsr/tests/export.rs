@@ -99,7 +99,13 @@ fn export(
         assert_eq!(file.compression(), zip::CompressionMethod::Deflated);
         let time = file.last_modified().expect("a time");
         assert_eq!(
-            (time.year(), time.month(), time.day(), time.hour(), time.minute()),
+            (
+                time.year(),
+                time.month(),
+                time.day(),
+                time.hour(),
+                time.minute()
+            ),
             (2024, 3, 5, 10, 20),
             "every entry carries the request's time"
         );
@@ -174,7 +180,10 @@ async fn the_package_holds_every_row_access_found() {
     }
     assert_eq!(manifest.request.id, "req-2024-0042");
     assert_eq!(manifest.language, "fr", "the policy's first language");
-    assert_eq!(manifest.generated_at.to_rfc3339(), "2024-03-05T10:20:31+00:00");
+    assert_eq!(
+        manifest.generated_at.to_rfc3339(),
+        "2024-03-05T10:20:31+00:00"
+    );
     assert_eq!(manifest.datasets[0].subjects, 1);
 
     // One CSV per table, its rows exactly the access result's.
@@ -237,7 +246,10 @@ async fn the_package_holds_every_row_access_found() {
     }
     let invoice = &data["datasets"][0]["tables"][1];
     assert_eq!(invoice["columns"][1]["name"], "CustomerId");
-    assert!(invoice["rows"][0]["InvoiceId"].is_i64(), "numbers stay numbers");
+    assert!(
+        invoice["rows"][0]["InvoiceId"].is_i64(),
+        "numbers stay numbers"
+    );
     assert!(invoice["rows"][0]["BillingCity"].is_string());
     assert_eq!(
         data["datasets"][0]["tables"][0]["columns"]
@@ -398,7 +410,11 @@ async fn data_is_escaped_and_secrets_left_out() {
     let customer = &manifest.datasets[0].tables[0];
     assert_eq!(customer.omitted, ["Phone"]);
     assert!(!customer.columns.iter().any(|c| c == "Phone"));
-    assert!(!package.text("csv/chinook/Customer.csv").contains("+33 01 49 70 65 65"));
+    assert!(
+        !package
+            .text("csv/chinook/Customer.csv")
+            .contains("+33 01 49 70 65 65")
+    );
     assert!(!package.text("data.json").contains("+33 01 49 70 65 65"));
     assert!(!html.contains("+33 01 49 70 65 65"));
     assert!(html.contains("Left out of this package: Phone."));
@@ -418,7 +434,8 @@ async fn portability_and_nobody_found() {
         dataset: &chinook,
         found: &found,
     }];
-    let (_, manifest, package) = export(&shop, &request(ExportKind::Portability, Some("en")), &held);
+    let (_, manifest, package) =
+        export(&shop, &request(ExportKind::Portability, Some("en")), &held);
     assert_eq!(manifest.request.kind, ExportKind::Portability);
     let html = package.text("summary.html");
     assert!(html.contains("Data portability request"));

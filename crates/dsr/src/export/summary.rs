@@ -135,15 +135,24 @@ struct RecipientRow {
 #[derive(Serialize)]
 struct TransferRow {
     to: String,
-    mechanism: String,
+    /// None when the policy names no safeguard (the warning says so).
+    mechanism: Option<String>,
     outside: Option<&'static str>,
     warning: Option<&'static str>,
 }
 
+/// One table: its kinds of data grouped by the rules that keep them, and
+/// the hold that keeps its rows after an erasure.
 #[derive(Serialize)]
 struct RetentionRow {
     table: String,
     system: String,
+    groups: Vec<RetentionGroup>,
+    hold: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RetentionGroup {
     data: String,
     kept: Vec<String>,
 }
@@ -177,7 +186,8 @@ struct Authority {
 struct SourceRow {
     category: String,
     sources: String,
-    from_you: bool,
+    /// Some of it comes from elsewhere than the person (GDPR Art. 14).
+    not_from_you: bool,
 }
 
 #[derive(Serialize)]
@@ -293,39 +303,17 @@ impl<'a, 'p> Cx<'a, 'p> {
                     if table.rows.rows.iter().all(|r| r[i] == SqlValue::Null) {
                         continue;
                     }
-                    let declared = self
-                        .policy
-                        .categories
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| raw.is_within(&c.id))
-                        .max_by_key(|(_, c)| c.id.as_str().len());
-                    let (key, name, order, declared) = match declared {
-                        Some((order, c)) => {
-                            (c.id.to_string(), self.text(&c.name), order, Some(c))
-                        }
-                        None => {
-                            let group: Vec<&str> = raw.as_str().splitn(3, '.').take(2).collect();
-                            (
-                                group.join("."),
-                                group_name(self.lang, raw.as_str()),
-                                usize::MAX,
-                                None,
-                            )
-                        }
-                    };
-                    let at = match kinds.iter().position(|k| k.key == key) {
+                    let at = match kinds.iter().position(|k| k.raw.contains(raw)) {
                         Some(at) => at,
                         None => {
-                            kinds.push(Kind {
-                                key,
-                                name,
-                                declared,
-                                raw: Vec::new(),
-                                places: Vec::new(),
-                                order,
-                            });
-                            kinds.len() - 1
+                            let kind = self.resolve(raw);
+                            match kinds.iter().position(|k| k.key == kind.key) {
+                                Some(at) => at,
+                                None => {
+                                    kinds.push(kind);
+                                    kinds.len() - 1
+                                }
+                            }
                         }
                     };
                     let kind = &mut kinds[at];
@@ -350,8 +338,42 @@ impl<'a, 'p> Cx<'a, 'p> {
         kinds
     }
 
+    /// The kind a column's category falls under, no place yet.
+    fn resolve(&self, raw: &CategoryKey) -> Kind<'p> {
+        let declared = self
+            .policy
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| raw.is_within(&c.id))
+            .max_by_key(|(_, c)| c.id.as_str().len());
+        let (key, name, order, declared) = match declared {
+            Some((order, c)) => (c.id.to_string(), self.text(&c.name), order, Some(c)),
+            None => {
+                let group: Vec<&str> = raw.as_str().splitn(3, '.').take(2).collect();
+                (
+                    group.join("."),
+                    group_name(self.lang, raw.as_str()),
+                    usize::MAX,
+                    None,
+                )
+            }
+        };
+        Kind {
+            key,
+            name,
+            declared,
+            raw: Vec::new(),
+            places: Vec::new(),
+            order,
+        }
+    }
+
     fn names<'k>(&self, kinds: impl Iterator<Item = &'k Kind<'k>>) -> String {
-        kinds.map(|k| k.name.as_str()).collect::<Vec<_>>().join(", ")
+        kinds
+            .map(|k| k.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn summary(&self) -> Summary {
@@ -626,18 +648,20 @@ impl<'a, 'p> Cx<'a, 'p> {
                 kind: i18n::recipient_kind(self.lang, r.kind).to_owned(),
                 description: self.opt(&r.description),
                 receives,
-                locations: r
-                    .locations
-                    .iter()
-                    .map(|j| jurisdiction_name(self.lang, j.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                locations: capitalise(
+                    &r.locations
+                        .iter()
+                        .map(|j| jurisdiction_name(self.lang, j.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 transfers: r
                     .transfers
                     .iter()
                     .map(|tr| TransferRow {
-                        to: jurisdiction_name(self.lang, tr.to.as_str()),
-                        mechanism: i18n::mechanism(self.lang, tr.mechanism).to_owned(),
+                        to: capitalise(&jurisdiction_name(self.lang, tr.to.as_str())),
+                        mechanism: (tr.mechanism != TransferMechanism::Unspecified)
+                            .then(|| i18n::mechanism(self.lang, tr.mechanism).to_owned()),
                         outside: self.outside(tr.to.as_str()),
                         warning: match tr.mechanism {
                             TransferMechanism::Unspecified => Some(self.t.no_safeguard),
@@ -691,21 +715,22 @@ impl<'a, 'p> Cx<'a, 'p> {
                         None => groups.push((rules, vec![kind])),
                     }
                 }
-                let hold = self.hold(dataset, table);
-                for (rules, kinds) in groups {
-                    let mut kept: Vec<String> = if rules.is_empty() {
-                        vec![self.t.no_rule.to_owned()]
-                    } else {
-                        rules.iter().flat_map(|r| self.rule(r)).collect()
-                    };
-                    kept.extend(hold.clone());
-                    rows.push(RetentionRow {
-                        table: table.rows.table.clone(),
-                        system: dataset.name().to_owned(),
-                        data: self.names(kinds.into_iter()),
-                        kept,
-                    });
-                }
+                rows.push(RetentionRow {
+                    table: table.rows.table.clone(),
+                    system: dataset.name().to_owned(),
+                    groups: groups
+                        .into_iter()
+                        .map(|(rules, kinds)| RetentionGroup {
+                            data: self.names(kinds.into_iter()),
+                            kept: if rules.is_empty() {
+                                vec![self.t.no_rule.to_owned()]
+                            } else {
+                                rules.iter().flat_map(|r| self.rule(r)).collect()
+                            },
+                        })
+                        .collect(),
+                    hold: self.hold(dataset, table),
+                });
             }
         }
         rows
@@ -786,7 +811,9 @@ impl<'a, 'p> Cx<'a, 'p> {
                 .hold_for
                 .replace("{d}", &i18n::duration(self.lang, d))
                 .replace("{column}", column),
-            (Some(d), None) => t.hold_for_plain.replace("{d}", &i18n::duration(self.lang, d)),
+            (Some(d), None) => t
+                .hold_for_plain
+                .replace("{d}", &i18n::duration(self.lang, d)),
             (None, _) => t.hold_open.to_owned(),
         };
         Some(line.replace("{reason}", &hold.reason))
@@ -992,7 +1019,7 @@ impl<'a, 'p> Cx<'a, 'p> {
                                 .join(", "),
                         )
                     },
-                    from_you: sources == [Source::Subject],
+                    not_from_you: sources.iter().any(|s| *s != Source::Subject),
                 }
             })
             .collect()
@@ -1080,13 +1107,7 @@ impl<'a, 'p> Cx<'a, 'p> {
                                 .iter()
                                 .map(|&i| ColumnHead {
                                     name: table.rows.columns[i].clone(),
-                                    category: table.category(i).map(|raw| {
-                                        self.kinds
-                                            .iter()
-                                            .find(|k| k.raw.contains(raw))
-                                            .map(|k| k.name.clone())
-                                            .unwrap_or_else(|| group_name(self.lang, raw.as_str()))
-                                    }),
+                                    category: table.category(i).map(|raw| self.resolve(raw).name),
                                 })
                                 .collect(),
                             rows: table
@@ -1216,10 +1237,7 @@ mod tests {
     fn authorities_by_jurisdiction() {
         assert_eq!(authority("FR").map(|a| a.1), Some("https://www.cnil.fr"));
         assert_eq!(authority("UK").map(|a| a.1), Some("https://ico.org.uk"));
-        assert_eq!(
-            authority("US-CA").map(|a| a.1),
-            Some("https://cppa.ca.gov")
-        );
+        assert_eq!(authority("US-CA").map(|a| a.1), Some("https://cppa.ca.gov"));
         assert_eq!(
             authority("CA-QC").map(|a| a.1),
             Some("https://www.priv.gc.ca")
