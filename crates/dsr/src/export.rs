@@ -53,14 +53,13 @@ pub enum ExportKind {
     Portability,
 }
 
-impl TryFrom<&RequestKind> for ExportKind {
-    type Error = ();
-
-    fn try_from(kind: &RequestKind) -> Result<Self, ()> {
+impl ExportKind {
+    /// The package a request of `kind` is answered with, if any.
+    pub fn of(kind: &RequestKind) -> Option<ExportKind> {
         match kind {
-            RequestKind::Access => Ok(ExportKind::Access),
-            RequestKind::Portability => Ok(ExportKind::Portability),
-            _ => Err(()),
+            RequestKind::Access => Some(ExportKind::Access),
+            RequestKind::Portability => Some(ExportKind::Portability),
+            _ => None,
         }
     }
 }
@@ -112,6 +111,17 @@ pub struct RequestRef {
     pub subject: String,
     pub kind: ExportKind,
     pub jurisdiction: String,
+}
+
+impl From<&ExportRequest> for RequestRef {
+    fn from(request: &ExportRequest) -> Self {
+        RequestRef {
+            id: request.id.clone(),
+            subject: request.subject.clone(),
+            kind: request.kind,
+            jurisdiction: request.jurisdiction.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,12 +208,7 @@ pub fn write_package<W: Write + Seek>(
 
     let manifest = Manifest {
         vow_export: FORMAT_VERSION,
-        request: RequestRef {
-            id: request.id.clone(),
-            subject: request.subject.clone(),
-            kind: request.kind,
-            jurisdiction: request.jurisdiction.clone(),
-        },
+        request: RequestRef::from(request),
         generated_at: request.at,
         controller: policy.organisation.name.clone(),
         policy: PolicyRef {
@@ -487,12 +492,7 @@ fn data_json(request: &ExportRequest, datasets: &[ExportedDataset<'_>]) -> Vec<u
 
     let data = Data {
         vow_export: FORMAT_VERSION,
-        request: RequestRef {
-            id: request.id.clone(),
-            subject: request.subject.clone(),
-            kind: request.kind,
-            jurisdiction: request.jurisdiction.clone(),
-        },
+        request: RequestRef::from(request),
         generated_at: request.at,
         datasets: datasets
             .iter()
@@ -578,6 +578,19 @@ mod tests {
         );
         assert_eq!(zip_time(at("1970-01-01T00:00:00Z")).year(), 1980);
         assert_eq!(zip_time(at("2200-06-01T00:00:00Z")).year(), 2107);
+    }
+
+    #[test]
+    fn access_and_portability_are_exported() {
+        assert_eq!(
+            ExportKind::of(&RequestKind::Access),
+            Some(ExportKind::Access)
+        );
+        assert_eq!(
+            ExportKind::of(&RequestKind::Portability),
+            Some(ExportKind::Portability)
+        );
+        assert_eq!(ExportKind::of(&RequestKind::Erasure), None);
     }
 
     #[test]

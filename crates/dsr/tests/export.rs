@@ -367,6 +367,23 @@ async fn the_summary_answers_article_15_from_the_policy() {
     assert!(fr.contains("Pourquoi nous utilisons vos données"));
     assert!(fr.contains("hors de l&#x27;EEE"));
     assert!(fr.contains("Ce droit vous est donné par la loi (RGPD art. 18)"));
+    // In the UK: the UK GDPR and the ICO; in California, the CPPA and only
+    // the rights the policy grants.
+    let mut uk = request(ExportKind::Access, Some("en"));
+    uk.jurisdiction = "GB".into();
+    let (_, _, package) = export(&shop, &uk, &held);
+    let html = package.text("summary.html");
+    assert!(html.contains("Given to you by law (UK GDPR Art. 18)"));
+    assert!(html.contains("Information Commissioner&#x27;s Office (ICO)"));
+    assert!(html.contains("outside the UK") && !html.contains("outside the EEA"));
+    let mut ca = request(ExportKind::Access, Some("en"));
+    ca.jurisdiction = "US-CA".into();
+    let (_, _, package) = export(&shop, &ca, &held);
+    let html = package.text("summary.html");
+    assert!(html.contains("California Privacy Protection Agency"));
+    assert!(!html.contains("Given to you by law") && !html.contains("Restrict processing"));
+    assert!(html.contains("Correct your data") && !html.contains("outside the"));
+
     // A language the policy is not published in: its first.
     let (_, _, german) = export(&shop, &request(ExportKind::Access, Some("de")), &held);
     assert!(german.text("summary.html").contains("<html lang=\"fr\">"));
@@ -442,6 +459,24 @@ async fn portability_and_nobody_found() {
     assert!(html.contains("structured, machine-readable form"));
     let data: serde_json::Value = serde_json::from_slice(package.file("data.json")).unwrap();
     assert_eq!(data["request"]["kind"], "portability");
+
+    // Several datasets: sorted by id, each in its own folder.
+    let mut archive = chinook.clone();
+    archive.id = "archive".into();
+    let both = [
+        held[0],
+        Held {
+            dataset: &archive,
+            found: &found,
+        },
+    ];
+    let (_, manifest, package) = export(&shop, &request(ExportKind::Access, None), &both);
+    let ids: Vec<&str> = manifest.datasets.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["archive", "chinook"]);
+    assert_eq!(
+        package.file("csv/archive/Invoice.csv"),
+        package.file("csv/chinook/Invoice.csv")
+    );
 
     let nobody = self::found(&db, &chinook, "nobody@example.org").await;
     let held = [Held {

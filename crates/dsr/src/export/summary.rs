@@ -630,13 +630,12 @@ impl<'a, 'p> Cx<'a, 'p> {
             let receives = if r.uses.is_empty() {
                 self.t.receives_unnamed.to_owned()
             } else {
-                let uses: Vec<&CategoryKey> = r
+                let uses: Vec<CategoryKey> = r
                     .uses
                     .iter()
                     .filter(|u| purposes.iter().any(|p| p.id == u.purpose))
-                    .flat_map(|u| &u.categories)
+                    .flat_map(|u| u.categories.iter().cloned())
                     .collect();
-                let uses: Vec<CategoryKey> = uses.into_iter().cloned().collect();
                 let names = self.names(self.kinds.iter().filter(|k| k.touches(&uses)));
                 if names.is_empty() {
                     continue;
