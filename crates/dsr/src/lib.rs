@@ -19,6 +19,7 @@
 //! | [`know`] | the California right to know: categories held, sources, purposes, and disclosures per recipient from the ledger |
 //! | [`fault`] | fail points (`VOW_FAILPOINT`) where crash tests make the process die |
 //! | [`exec`], [`access`], [`erase`] | running them in one transaction per database: access reads a person's rows; erasure applies the plan and verifies before it commits |
+//! | [`export`] | the package an access or portability request sends: a zip of `manifest.json` (hashes), `data.json`, one CSV per table and `summary.html` (GDPR Art. 15(1)(a)-(h) in the policy's language), the same bytes for the same inputs |
 
 pub mod access;
 pub mod catalog;
@@ -27,6 +28,7 @@ pub mod dataset;
 pub mod discover;
 pub mod erase;
 pub mod exec;
+pub mod export;
 pub mod fault;
 pub mod guess;
 pub mod know;

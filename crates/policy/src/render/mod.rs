@@ -5,7 +5,7 @@
 //! out as Markdown or as a standalone HTML page. Templates hold no logic
 //! beyond layout, so both formats say exactly the same thing.
 
-mod i18n;
+pub mod i18n;
 mod view;
 
 use std::str::FromStr;
@@ -15,6 +15,9 @@ use minijinja::{Environment, context};
 use crate::model::Policy;
 
 pub use i18n::Language;
+// The phrases and names, for other documents in the policy's language
+// (the export package's summary).
+pub use view::{date, group_name, jurisdiction_name};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

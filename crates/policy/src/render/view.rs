@@ -143,7 +143,7 @@ fn jurisdictions(lang: Language, codes: &[Jurisdiction]) -> String {
 }
 
 /// The heading for a taxonomy group such as `user.contact`.
-fn group_name(lang: Language, key: &str) -> String {
+pub fn group_name(lang: Language, key: &str) -> String {
     let segment = key.split('.').nth(1).unwrap_or(key);
     let name = match segment {
         "contact" => lang.pick("Contact details", "Coordonnées", "Контактні дані"),
@@ -285,7 +285,8 @@ pub fn build(policy: &Policy, lang: Language) -> Document {
     }
 }
 
-fn date(lang: Language, d: chrono::NaiveDate) -> String {
+/// A date in words: "20 July 2017", "20 juillet 2017".
+pub fn date(lang: Language, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     let months_en = [
         "January",
