@@ -80,6 +80,22 @@ pub enum RequestCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the export package of a completed access or portability
+    /// request: a zip with manifest.json, data.json, one CSV per table and
+    /// summary.html (GDPR Art. 15(1)(a)–(h)).
+    Export {
+        #[command(flatten)]
+        desk: DeskArgs,
+        id: String,
+        /// The zip to write.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// The summary's language, when the policy is published in it (`fr`, `uk`).
+        #[arg(long)]
+        language: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Do the work of a verified request in every dataset, or of every
     /// request that is due (`--due`). A dataset that cannot be reached
     /// makes the request wait and retry with backoff; a crash resumes
@@ -235,6 +251,13 @@ pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
                 };
                 verify(&desk, &id, how, &by, json).await
             }
+            RequestCommand::Export {
+                desk,
+                id,
+                output,
+                language,
+                json,
+            } => export(&desk, &id, &output, language, json).await,
             RequestCommand::Run {
                 desk,
                 id,
@@ -473,6 +496,51 @@ async fn show(args: &StoreArgs, id: &str, json: bool) -> anyhow::Result<ExitCode
     let case: Case = serde_json::from_value(record.body)
         .with_context(|| format!("the stored record of request `{id}` is unreadable"))?;
     report(&case, json)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+async fn export(
+    args: &DeskArgs,
+    id: &str,
+    output: &std::path::Path,
+    language: Option<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let opened = open(args).await?;
+    let desk = opened.desk(&vow_dsr::runner::Quiet);
+    // Written next to the target and renamed: never a half-written package.
+    let partial = output.with_extension("zip.partial");
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    let manifest = desk
+        .export(id, std::io::BufWriter::new(file), language)
+        .await;
+    opened.store.close().await;
+    let manifest = match manifest {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&partial, output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    if json {
+        print_json(&manifest)?;
+    } else {
+        let rows: usize = manifest
+            .datasets
+            .iter()
+            .flat_map(|d| &d.tables)
+            .map(|t| t.rows)
+            .sum();
+        eprintln!(
+            "wrote {}: {} file(s), {rows} row(s) from {} dataset(s)",
+            output.display(),
+            manifest.files.len() + 1,
+            manifest.datasets.len()
+        );
+    }
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -102,7 +102,7 @@ impl Setup {
         let mut command = Command::new(env!("CARGO_BIN_EXE_vow"));
         command.args(args).arg("--data-dir").arg(&self.data);
         // The commands that work under the policy take it.
-        if args[0] == "request" && matches!(args[1], "create" | "verify" | "run") {
+        if args[0] == "request" && matches!(args[1], "create" | "verify" | "run" | "export") {
             command.args(["--policy", policy]);
         }
         command
@@ -300,4 +300,58 @@ fn a_crash_after_the_commit_reruns_the_task_harmlessly() {
     assert_eq!(s.others(), others);
     let listed = s.json(&["request", "list", "--json"]);
     assert_eq!(listed[0]["status"], "partially_completed");
+}
+
+/// An access request, verified, run, then exported: the zip holds the
+/// manifest, data.json, the CSVs and the Art. 15 summary.
+#[test]
+fn an_access_request_is_exported_as_a_package() {
+    let s = Setup::new();
+    s.json(&[
+        "request",
+        "create",
+        "--right",
+        "access",
+        "--subject",
+        "luisg@embraer.com.br",
+        "--jurisdiction",
+        "GB",
+        "--id",
+        "req-3",
+        "--json",
+    ]);
+    s.json(&[
+        "request", "verify", "req-3", "--method", "account", "--json",
+    ]);
+    let done = s.json(&["request", "run", "req-3", "--json"]);
+    assert_eq!(
+        done[0]["request"]["state"]["state"], "completed",
+        "{}",
+        done[0]
+    );
+    let zip = s.data.join("req-3.zip");
+    let manifest = s.json(&[
+        "request",
+        "export",
+        "req-3",
+        "-o",
+        zip.to_str().unwrap(),
+        "--json",
+    ]);
+    let files: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"summary.html") && files.contains(&"data.json"),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().any(|f| f.ends_with("Customer.csv")),
+        "{files:?}"
+    );
+    let bytes = std::fs::read(&zip).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
 }

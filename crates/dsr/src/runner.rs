@@ -588,6 +588,50 @@ impl<S: Store> Desk<'_, S> {
         Ok(None)
     }
 
+    /// Writes the export package of a completed access or portability
+    /// request (`export::write_package`) from the rows its tasks read.
+    pub async fn export<W: std::io::Write + std::io::Seek>(
+        &self,
+        id: &str,
+        out: W,
+        language: Option<String>,
+    ) -> Result<crate::export::Manifest, DeskError> {
+        let case = self.load(id).await?;
+        let kind = crate::export::ExportKind::of(&case.request.kind).ok_or_else(|| {
+            DeskError::Invalid(format!(
+                "request `{id}` is a request of {}: only access and portability are exported",
+                case.request.kind
+            ))
+        })?;
+        if !case.request.state.is_answered() {
+            return Err(DeskError::Invalid(format!(
+                "request `{id}` is {}: it is exported once it is completed",
+                case.request.status()
+            )));
+        }
+        let at = case.request.closed_at().unwrap_or(case.request.received);
+        let held: Vec<crate::export::Held<'_>> = case
+            .found()
+            .into_iter()
+            .filter_map(|(dataset, found)| {
+                Some(crate::export::Held {
+                    dataset: &self.target(dataset)?.dataset,
+                    found,
+                })
+            })
+            .collect();
+        let request = crate::export::ExportRequest {
+            id: case.request.id.clone(),
+            subject: case.request.subject.clone(),
+            kind,
+            jurisdiction: case.request.jurisdiction.clone(),
+            at,
+            language,
+        };
+        crate::export::write_package(out, self.policy, &request, &held)
+            .map_err(|e| DeskError::Invalid(format!("the package could not be written: {e}")))
+    }
+
     /// Applies one transition decided by a person (a denial, an extension,
     /// a withdrawal, the subject's confirmation of their agent's request).
     pub async fn step(
