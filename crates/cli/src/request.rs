@@ -780,7 +780,8 @@ fn report(case: &Case, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A progress bar per dataset while a request runs, on a terminal.
+/// A progress bar per dataset while a request runs, on a terminal: one
+/// step per table, the table at hand beside it.
 struct Bars {
     multi: MultiProgress,
     bars: Mutex<HashMap<String, ProgressBar>>,
@@ -806,17 +807,28 @@ impl Bars {
 
 impl Watch for Bars {
     fn started(&self, dataset: &str, tables: usize) {
-        let bar = self.multi.add(ProgressBar::new_spinner());
+        let bar = self.multi.add(ProgressBar::new(tables as u64));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:<12} {msg}").expect("a valid template"),
+            ProgressStyle::with_template(
+                "{spinner} {prefix:<12} [{bar:24}] {pos}/{len} tables {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
         );
         bar.set_prefix(dataset.to_owned());
-        bar.set_message(format!("{tables} table(s)…"));
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         self.bars
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(dataset.to_owned(), bar);
+    }
+
+    fn table(&self, dataset: &str, table: &str) {
+        let bars = self.bars.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(bar) = bars.get(dataset) {
+            bar.inc(1);
+            bar.set_message(table.to_owned());
+        }
     }
 
     fn ended(&self, dataset: &str, result: Result<&str, &str>) {

@@ -74,6 +74,19 @@ pub async fn collect(
     kind: IdentityKind,
     values: &[SqlValue],
 ) -> Result<Found, AccessError> {
+    collect_each(db, dataset, plan, kind, values, &|_| {}).await
+}
+
+/// [`collect`], calling `on_table` with each table's name once its rows
+/// are read (a progress bar).
+pub async fn collect_each(
+    db: &Database,
+    dataset: &Dataset,
+    plan: &Plan,
+    kind: IdentityKind,
+    values: &[SqlValue],
+    on_table: &(dyn Fn(&str) + Sync),
+) -> Result<Found, AccessError> {
     let query = |table: &str| {
         let table = table.to_owned();
         move |source| AccessError::Query { table, source }
@@ -116,6 +129,7 @@ pub async fn collect(
                 .await
                 .map_err(query(name))?
         };
+        on_table(name);
         tables.push((
             table.spec,
             TableRows {

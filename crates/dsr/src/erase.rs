@@ -94,16 +94,25 @@ pub async fn run(
     hash_key: &[u8],
     dry_run: bool,
 ) -> Result<Erasure, EraseError> {
-    run_then(db, dataset, plan, subjects, hash_key, dry_run, async |_| {
-        Ok(())
-    })
+    run_then(
+        db,
+        dataset,
+        plan,
+        subjects,
+        hash_key,
+        dry_run,
+        &|_| {},
+        async |_| Ok(()),
+    )
     .await
 }
 
-/// [`run`], calling `before_commit` with the verified report just before
-/// the transaction commits: the request runner saves it there, so that a
-/// crash after the commit still knows what the erasure did. An error from
-/// it rolls the erasure back.
+/// [`run`], calling `on_table` with each table's name once its statement
+/// has run (a progress bar), and `before_commit` with the verified report
+/// just before the transaction commits: the request runner saves it there,
+/// so that a crash after the commit still knows what the erasure did. An
+/// error from it rolls the erasure back.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_then(
     db: &Database,
     dataset: &Dataset,
@@ -111,6 +120,7 @@ pub async fn run_then(
     subjects: &[Vec<SqlValue>],
     hash_key: &[u8],
     dry_run: bool,
+    on_table: &(dyn Fn(&str) + Sync),
     before_commit: impl AsyncFnOnce(&Erasure) -> Result<(), String>,
 ) -> Result<Erasure, EraseError> {
     let failed = |step: &'static str, table: &str| {
@@ -223,6 +233,7 @@ pub async fn run_then(
                 .await
                 .map_err(failed("erasing", &name(i)))?;
         }
+        on_table(&name(i));
         // Crash tests die here, between tables, with the transaction open.
         crate::fault::point("erase.after_table");
     }

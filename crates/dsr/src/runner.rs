@@ -301,6 +301,13 @@ pub enum DeskError {
     Transition(#[from] InvalidTransition),
     #[error("{0}")]
     Invalid(String),
+    /// The mail server refused or could not be reached; the code is saved
+    /// and can be sent again.
+    #[error("the code could not be sent: {0}")]
+    Mail(String),
+    /// Only a completed access or portability request has a package.
+    #[error("{0}")]
+    NotExportable(String),
     #[error("the stored record of request `{id}` is unreadable: {reason}")]
     Corrupt { id: String, reason: String },
 }
@@ -309,6 +316,9 @@ pub enum DeskError {
 pub trait Watch: Sync {
     /// A task is starting in `dataset`, with `tables` tables.
     fn started(&self, _dataset: &str, _tables: usize) {}
+    /// The task in `dataset` is through with `table` (read it, or ran its
+    /// erasure statement): one step of `tables`.
+    fn table(&self, _dataset: &str, _table: &str) {}
     /// A task ended: `Ok` with a one-line summary, or the error.
     fn ended(&self, _dataset: &str, _result: Result<&str, &str>) {}
 }
@@ -502,7 +512,7 @@ impl<S: Store> Desk<'_, S> {
         mailer
             .send(&message)
             .await
-            .map_err(|e| DeskError::Invalid(format!("the code could not be sent: {e}")))?;
+            .map_err(|e| DeskError::Mail(e.to_string()))?;
         Ok((case, to))
     }
 
@@ -598,13 +608,13 @@ impl<S: Store> Desk<'_, S> {
     ) -> Result<crate::export::Manifest, DeskError> {
         let case = self.load(id).await?;
         let kind = crate::export::ExportKind::of(&case.request.kind).ok_or_else(|| {
-            DeskError::Invalid(format!(
+            DeskError::NotExportable(format!(
                 "request `{id}` is a request of {}: only access and portability are exported",
                 case.request.kind
             ))
         })?;
         if !case.request.state.is_answered() {
-            return Err(DeskError::Invalid(format!(
+            return Err(DeskError::NotExportable(format!(
                 "request `{id}` is {}: it is exported once it is completed",
                 case.request.status()
             )));
@@ -968,6 +978,7 @@ impl<S: Store> Desk<'_, S> {
                     &subjects,
                     self.hash_key,
                     false,
+                    &|table| self.watch.table(&dataset.id, table),
                     before_commit,
                 )
                 .await
@@ -986,10 +997,12 @@ impl<S: Store> Desk<'_, S> {
                     .await
                     .map(Outcome::Rectified)
             }
-            _ => access::collect(db, dataset, &plan, kind, &values)
-                .await
-                .map(|found| Outcome::Found(without_secrets(dataset, found)))
-                .map_err(|e| e.to_string()),
+            _ => access::collect_each(db, dataset, &plan, kind, &values, &|table| {
+                self.watch.table(&dataset.id, table)
+            })
+            .await
+            .map(|found| Outcome::Found(without_secrets(dataset, found)))
+            .map_err(|e| e.to_string()),
         }
     }
 

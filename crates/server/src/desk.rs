@@ -40,6 +40,18 @@ pub fn targets(config: &Config) -> Result<Vec<Target>, ServeError> {
     Ok(targets)
 }
 
+/// The mailer of one-time codes: `[mail]` of vow.toml with the `VOW_SMTP_*`
+/// variables over it; with neither, an SMTP server on localhost:25.
+pub fn mailer(config: &Config) -> Result<vow_mail::Mailer, ServeError> {
+    config
+        .mail
+        .clone()
+        .unwrap_or_default()
+        .with_env(|name| std::env::var(name).ok())
+        .and_then(|mail| vow_mail::Mailer::new(&mail))
+        .map_err(|e| ServeError::Setup(format!("[mail] in the configuration: {e}")))
+}
+
 /// The key of the keyed hashes an erasure writes, derived from the ledger
 /// key: the same person hashes to the same value in every dataset and
 /// every process, and there is no second secret to keep.

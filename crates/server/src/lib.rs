@@ -67,6 +67,8 @@ pub fn app(state: AppState) -> Router {
         .route("/requests", post(requests::create).get(requests::list))
         .route("/requests/{request}", get(requests::show))
         .route("/requests/{request}/verify", post(requests::verify))
+        .route("/requests/{request}/code", post(requests::send_code))
+        .route("/requests/{request}/export", get(requests::export))
         .route("/requests/{request}/run", post(requests::run))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke));

@@ -37,6 +37,8 @@ use crate::routes;
         routes::requests::list,
         routes::requests::show,
         routes::requests::verify,
+        routes::requests::send_code,
+        routes::requests::export,
         routes::requests::run,
         routes::keys::create,
         routes::keys::list,

@@ -227,6 +227,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
         requests: RequestSetup {
             targets: crate::desk::targets(config)?,
             hash_key: crate::desk::hash_key(&ledger_key(config, Create::Yes)?),
+            mailer: crate::desk::mailer(config)?,
         },
         limits: Limits {
             body: config.body_limit,

@@ -36,11 +36,13 @@ impl Default for Limits {
     }
 }
 
-/// The datasets requests run in, and the key of an erasure's keyed hashes.
-#[derive(Default)]
+/// The datasets requests run in, the key of an erasure's keyed hashes and
+/// the mailer of one-time codes.
 pub struct RequestSetup {
     pub targets: Vec<vow_dsr::runner::Target>,
     pub hash_key: [u8; 32],
+    /// Sends one-time codes (`[mail]` in vow.toml, `VOW_SMTP_*`).
+    pub mailer: vow_mail::Mailer,
 }
 
 pub struct Shared {

@@ -96,6 +96,13 @@ async fn every_endpoint_checks_its_key_and_scope() {
         )
         .await;
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    // Answered, so that its package can be downloaded.
+    let verified = app
+        .post("/v1/requests/req-walk/verify", json!({"method": "account"}))
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+    let ran = app.post("/v1/requests/req-walk/run", json!({})).await;
+    assert_eq!(ran.body["status"], "completed", "{}", ran.body);
 
     let mut keys = Vec::new();
     for scope in Scope::ALL {
@@ -169,8 +176,13 @@ async fn every_endpoint_checks_its_key_and_scope() {
                     .call(http.clone(), &url, Some(token), body.clone())
                     .await;
                 if *scope == required || *scope == Scope::Admin {
+                    // Past the key check, sending a code needs an e-mail on
+                    // file, and this app has no dataset to hold one
+                    // (`tests/requests.rs` sends one).
+                    let refused_on_its_merits = path == "/v1/requests/{request}/code"
+                        && answer.body["error"]["code"] == "invalid_request";
                     assert!(
-                        answer.status.is_success(),
+                        answer.status.is_success() || refused_on_its_merits,
                         "{method} {path} with scope {scope:?}: {} {}",
                         answer.status,
                         answer.body

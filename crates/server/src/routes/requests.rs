@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,6 +102,25 @@ pub struct RequestList {
     pub next: Option<String>,
 }
 
+/// A one-time code on its way.
+#[derive(Serialize, ToSchema)]
+pub struct CodeSent {
+    /// Where it went, masked (`j•••@example.com`): the address the
+    /// organisation's own data holds, never one the request gave.
+    pub sent_to: String,
+    /// When the code stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub request: RequestView,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// The summary's language, when the policy is published in it (`fr`,
+    /// `uk`) [default: the policy's own].
+    pub language: Option<String>,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestFilter {
@@ -124,10 +144,18 @@ fn desk(state: &AppState) -> Desk<'_, AnyStore> {
 }
 
 fn view(case: &vow_dsr::runner::Case) -> ApiResult<Json<RequestView>> {
+    let mut record = serde_json::to_value(case).map_err(ApiError::internal)?;
+    // A six-digit code falls to a million guesses against its hash and
+    // salt: the API says when it was sent and how many tries are left, not
+    // what would let a reader find it.
+    if let Some(code) = record.get_mut("code").and_then(Value::as_object_mut) {
+        code.remove("hash");
+        code.remove("salt");
+    }
     Ok(Json(RequestView {
         id: case.request.id.clone(),
         status: case.request.status().to_owned(),
-        record: serde_json::to_value(case).map_err(ApiError::internal)?,
+        record,
     }))
 }
 
@@ -141,6 +169,9 @@ impl From<DeskError> for ApiError {
             ),
             DeskError::Transition(e) => ApiError::new(ErrorCode::InvalidTransition, e.to_string()),
             DeskError::Invalid(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+            DeskError::NotExportable(message) => ApiError::new(ErrorCode::NotExportable, message),
+            DeskError::Mail(message) => ApiError::new(ErrorCode::MailFailed, message)
+                .hint("check [mail] in vow.toml (or VOW_SMTP_*) and the mail server's log, then ask again"),
             DeskError::Corrupt { .. } => ApiError::internal(error),
         }
     }
@@ -345,4 +376,91 @@ pub async fn run(
     let case = desk(&state).run(&id, Utc::now()).await?;
     tracing::info!(key = %key.key_id, request = %id, status = case.request.status(), "request run");
     view(&case)
+}
+
+/// Send the person a one-time code, to the e-mail address the organisation's
+/// datasets hold for them (never one the request gave). They pass the check
+/// by giving it back to `POST /v1/requests/{request}/verify` as `code`. A
+/// new code replaces the one before.
+#[utoipa::path(post, path = "/v1/requests/{request}/code", tag = "requests",
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = CodeSent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 502, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn send_code(
+    key: Authorized<Write>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CodeSent>> {
+    let (case, to) = desk(&state)
+        .send_code(
+            &id,
+            &state.requests.mailer,
+            &vow_dsr::request::CodeRules::default(),
+            Utc::now(),
+        )
+        .await?;
+    tracing::info!(key = %key.key_id, request = %id, "one-time code sent");
+    Ok(Json(CodeSent {
+        sent_to: mask(&to),
+        expires_at: case.code.as_ref().map(|c| c.expires_at()),
+        request: view(&case)?.0,
+    }))
+}
+
+/// `jane.doe@example.com` as `j•••@example.com`: enough for the person to
+/// recognise, too little to learn an address from.
+fn mask(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_owned(),
+    }
+}
+
+/// The export package of a completed access or portability request: a zip
+/// with `manifest.json` (every file and its SHA-256), `data.json`, one CSV
+/// per table and `summary.html` (GDPR Art. 15(1)(a)–(h)).
+#[utoipa::path(get, path = "/v1/requests/{request}/export", tag = "requests",
+    params(("request" = String, Path, description = "The request's id"), ExportParams),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>,
+            description = "The package, as an attachment named after the request"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_key" = ["read"])))]
+pub async fn export(
+    key: Authorized<Read>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let mut zip = std::io::Cursor::new(Vec::new());
+    let manifest = desk(&state).export(&id, &mut zip, params.language).await?;
+    tracing::info!(key = %key.key_id, request = %id, files = manifest.files.len(), "export package served");
+    // The id is ours or the caller's: keep only what is safe in a header.
+    let name: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"vow-export-{name}.zip\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        zip.into_inner(),
+    )
+        .into_response())
 }

@@ -1,0 +1,276 @@
+//! A data-subject request over HTTP from start to end, on Chinook in
+//! SQLite with a local SMTP sink: open it, send the person a one-time code
+//! (to the address the data holds, KIDS-16), verify with the code, run it,
+//! and download the export package.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::example;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use vow_mail::sink::Sink;
+use vow_server::Settings;
+use vow_store::Store;
+
+/// Chinook loaded into `file` with the placeholder customer erasures
+/// re-attach invoices to, and the test dataset pointing at it.
+fn chinook(dir: &Path) -> PathBuf {
+    let data = std::env::var_os("VOW_SAMPLE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
+    let db = dir.join("chinook.db");
+    let sql = std::fs::read(data.join("chinook/Chinook_Sqlite.sql")).expect("the sample data");
+    let mut child = Command::new("sqlite3")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("sqlite3 is installed");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &sql).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let datasets = dir.join("data/datasets");
+    std::fs::create_dir_all(&datasets).unwrap();
+    let dataset = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../dsr/tests/datasets/chinook.yaml"
+    ))
+    .unwrap()
+    .replace(
+        "connection: { url_env: CHINOOK_DATABASE_URL }",
+        "connection: { secrets_file: chinook.url }",
+    );
+    std::fs::write(datasets.join("chinook.yaml"), dataset).unwrap();
+    std::fs::write(
+        datasets.join("chinook.url"),
+        format!("sqlite://{}\n", db.display()),
+    )
+    .unwrap();
+    db
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+}
+
+async fn call(
+    app: &axum::Router,
+    method: Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> Answer {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"));
+    let body = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        bytes,
+    }
+}
+
+#[tokio::test]
+async fn a_request_over_http_is_verified_by_code_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    chinook(dir.path());
+    let sink = Sink::start().await.unwrap();
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(&policy, example("kids-coding-franchise")).unwrap();
+    let config = Settings {
+        data_dir: Some(dir.path().join("data")),
+        policy: Some(policy),
+        mail: Some(sink.config()),
+        ..Settings::default()
+    }
+    .resolve();
+    let (state, started) = vow_server::serve::prepare(&config)
+        .await
+        .expect("it starts");
+    state
+        .ready
+        .store(true, std::sync::atomic::Ordering::Release);
+    let app = vow_server::app(state.clone());
+    let admin = started.admin_token.unwrap();
+
+    // The request names the person by their account; the code goes to the
+    // address the data holds for it.
+    let opened = call(
+        &app,
+        Method::POST,
+        "/v1/requests",
+        &admin,
+        Some(
+            json!({"id": "req-http", "right": "access", "subject": "luis",
+            "jurisdiction": "GB", "account_id": "1"}),
+        ),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.json());
+
+    // Not yet: the package of a request that has not run.
+    let early = call(
+        &app,
+        Method::GET,
+        "/v1/requests/req-http/export",
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.json()["error"]["code"], "not_exportable");
+
+    let sent = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-http/code",
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.json());
+    let sent = sent.json();
+    assert_eq!(sent["sent_to"], "l•••@embraer.com.br");
+    assert!(sent["expires_at"].is_string());
+    let record = &sent["request"]["record"];
+    assert_eq!(record["request"]["state"]["state"], "verification_pending");
+    assert!(record["code"]["attempts"].is_number());
+    assert!(
+        record["code"].get("hash").is_none() && record["code"].get("salt").is_none(),
+        "the API does not hand out what finds the code: {record}"
+    );
+    let mail = sink.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(mail.rcpt_to, ["luisg@embraer.com.br"]);
+    let code: String = mail
+        .text
+        .as_deref()
+        .expect("a text body")
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code")
+        .to_owned();
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-http/verify",
+        &admin,
+        Some(json!({"code": wrong})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.json()["error"]["field"], "code");
+    let verified = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-http/verify",
+        &admin,
+        Some(json!({"code": code})),
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.json());
+    assert_eq!(verified.json()["status"], "verified");
+
+    let ran = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-http/run",
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(ran.status, StatusCode::OK, "{}", ran.json());
+    assert_eq!(ran.json()["status"], "completed");
+
+    // A read key downloads the package.
+    let reader = call(
+        &app,
+        Method::POST,
+        "/v1/keys",
+        &admin,
+        Some(json!({"name": "centre", "scopes": ["read"]})),
+    )
+    .await
+    .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let package = call(
+        &app,
+        Method::GET,
+        "/v1/requests/req-http/export?language=fr",
+        &reader,
+        None,
+    )
+    .await;
+    assert_eq!(package.status, StatusCode::OK);
+    assert_eq!(package.headers[header::CONTENT_TYPE], "application/zip");
+    assert_eq!(
+        package.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"vow-export-req-http.zip\""
+    );
+    assert_eq!(package.headers[header::CACHE_CONTROL], "no-store");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(package.bytes)).expect("a zip");
+    let mut manifest = String::new();
+    zip.by_name("manifest.json")
+        .unwrap()
+        .read_to_string(&mut manifest)
+        .unwrap();
+    let manifest: Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(manifest["request"]["id"], "req-http");
+    assert_eq!(manifest["language"], "fr");
+    let mut data = String::new();
+    zip.by_name("data.json")
+        .unwrap()
+        .read_to_string(&mut data)
+        .unwrap();
+    assert!(
+        data.contains("luisg@embraer.com.br"),
+        "the person's own row"
+    );
+    assert!(
+        !data.contains("leonekohler@surfeu.de"),
+        "and no one else's (customer 2)"
+    );
+    state.store.close().await;
+}
