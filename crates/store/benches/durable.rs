@@ -13,7 +13,9 @@
 //! medians reported (fsync times drift on a shared machine);
 //! `VOW_BENCH_POSTGRES` the server (default `postgres://postgres@127.0.0.1:5432`),
 //! on which a database is created for the run and dropped after it;
-//! `VOW_BENCH_ONLY=sqlite` or `postgres` runs one of them.
+//! `VOW_BENCH_ONLY=sqlite` or `postgres` runs one of them;
+//! `VOW_BENCH_IDS=random` names each event by a random UUIDv4 instead of
+//! the API's own time-ordered UUIDv7.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,11 +28,23 @@ use vow_store::{
 
 const CLIENTS: [usize; 3] = [1, 8, 64];
 
-fn consent(client: usize, i: u64, run: &str) -> Event {
+/// How events are named: as the HTTP API names them (UUIDv7, in time
+/// order: the default), or by a random UUIDv4 each, as a client that
+/// brings its own idempotency keys might (`VOW_BENCH_IDS=random`).
+fn event_id() -> String {
+    static RANDOM: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *RANDOM.get_or_init(|| std::env::var("VOW_BENCH_IDS").is_ok_and(|v| v == "random")) {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        uuid::Uuid::now_v7().to_string()
+    }
+}
+
+fn consent(client: usize, i: u64) -> Event {
     let purpose = ["marketing", "analytics", "personalisation"][i as usize % 3].to_owned();
     Event {
         seq: 0,
-        id: format!("{run}-c{client}-{i}"),
+        id: event_id(),
         subject: format!("subject-{client}-{}", i % 50),
         at: Utc::now(),
         actor: Actor {
@@ -64,34 +78,22 @@ struct Measured {
     p99: Duration,
 }
 
-async fn appends<S: Store + 'static>(
-    store: Arc<S>,
-    clients: usize,
-    run: &str,
-    time: Duration,
-) -> Measured {
+async fn appends<S: Store + 'static>(store: Arc<S>, clients: usize, time: Duration) -> Measured {
     // A short warm-up, not counted: connections, caches, the first pages.
     for i in 0..50 {
-        store
-            .append(consent(0, i, &format!("{run}-warm")))
-            .await
-            .expect("append");
+        store.append(consent(0, i)).await.expect("append");
     }
     let start = Instant::now();
     let deadline = start + time;
     let mut tasks = Vec::new();
     for client in 0..clients {
         let store = store.clone();
-        let run = run.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut i = 0;
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                store
-                    .append(consent(client, i, &run))
-                    .await
-                    .expect("append");
+                store.append(consent(client, i)).await.expect("append");
                 latencies.push(sent.elapsed());
                 i += 1;
             }
@@ -127,7 +129,7 @@ where
     .await
     .expect("raw table");
     let insert = format!("INSERT INTO {table} (id, body) VALUES ($1, $2)");
-    let body = serde_json::to_string(&consent(0, 0, "raw")).expect("json");
+    let body = serde_json::to_string(&consent(0, 0)).expect("json");
     let start = Instant::now();
     let mut n = 0i64;
     while start.elapsed() < time {
@@ -191,15 +193,7 @@ where
         let raw = raw_inserts(conn, &format!("raw_{round}"), time).await;
         let mut ours = Vec::new();
         for clients in CLIENTS {
-            ours.push(
-                appends(
-                    store.clone(),
-                    clients,
-                    &format!("r{round}-n{clients}"),
-                    time,
-                )
-                .await,
-            );
+            ours.push(appends(store.clone(), clients, time).await);
         }
         out.push((raw, ours));
     }

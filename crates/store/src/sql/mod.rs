@@ -38,6 +38,13 @@ pub use sqlite::SqliteStore;
 
 /// What differs between the databases.
 pub trait Backend: Database {
+    /// `CREATE TABLE` of the ledger: `body` is the event's JSON (what the
+    /// hash covers); `id` and `subject` are copies for lookups; `seal` is
+    /// the HMAC of (seq, hash). The number column differs: SQLite keys the
+    /// table itself by it (`INTEGER PRIMARY KEY` is the row id, one B-tree
+    /// less to write per event), PostgreSQL needs 64 bits.
+    const LEDGER_TABLE: &'static str;
+
     /// Starts a transaction that may extend the chain: no other writer, in
     /// this process or another, reads or moves the head until it ends.
     fn begin_write(
@@ -52,9 +59,7 @@ pub trait Backend: Database {
 
 /// The tables. Types and syntax common to SQLite and PostgreSQL.
 const SCHEMA: &[&str] = &[
-    // `body` is the event's JSON (what the hash covers); `id` and `subject`
-    // are copies for lookups; `seal` is the HMAC of (seq, hash).
-    "CREATE TABLE IF NOT EXISTS ledger (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)",
+    // The ledger itself is `Backend::LEDGER_TABLE`, created first.
     "CREATE INDEX IF NOT EXISTS ledger_subject ON ledger (subject, seq)",
     // One row (id = 1): the last event and its seal, and what tells the key.
     "CREATE TABLE IF NOT EXISTS ledger_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, seal TEXT NOT NULL, key_check TEXT NOT NULL)",
@@ -108,6 +113,7 @@ where
         key: LedgerKey,
     ) -> Result<SqlStore<DB>, StoreError> {
         let mut tx = DB::begin_write(&writes).await?;
+        sqlx::query(DB::LEDGER_TABLE).execute(&mut *tx).await?;
         for statement in SCHEMA {
             sqlx::query(*statement).execute(&mut *tx).await?;
         }

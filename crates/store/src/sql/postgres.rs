@@ -17,6 +17,8 @@ pub type PostgresStore = SqlStore<Postgres>;
 const CHAIN_LOCK: i64 = 0x76_6f_77;
 
 impl Backend for Postgres {
+    const LEDGER_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS ledger (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)";
+
     async fn begin_write(
         pool: &Pool<Postgres>,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {

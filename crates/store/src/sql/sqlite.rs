@@ -17,6 +17,8 @@ use crate::store::StoreError;
 pub type SqliteStore = SqlStore<Sqlite>;
 
 impl Backend for Sqlite {
+    const LEDGER_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)";
+
     async fn begin_write(pool: &Pool<Sqlite>) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         // Takes the write lock first, so that the transaction never has to
         // upgrade a read lock (which another process could refuse).
