@@ -80,6 +80,45 @@ pub enum RequestCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Put the answer off, for a reason the person is told by e-mail (or,
+    /// with --told, was told another way) — as the law requires, before the
+    /// first deadline. The new date is at most what the law and the policy
+    /// allow (one month plus two under the GDPR, 45 plus 45 days under the
+    /// CCPA); that latest date is the default.
+    ///
+    /// Example: vow request extend req-1 --reason "your data is in three systems, one archived"
+    Extend {
+        #[command(flatten)]
+        desk: DeskArgs,
+        id: String,
+        /// Why more time is needed, in words the person understands.
+        #[arg(long)]
+        reason: String,
+        /// The new deadline (YYYY-MM-DD, the end of that day in UTC)
+        /// [default: the latest allowed].
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        tell: TellArgs,
+    },
+    /// Refuse a request, for a reason the person is told with the appeal
+    /// the law gives them (by e-mail, or with --told another way).
+    ///
+    /// Example: vow request deny req-1 --identity-not-verified
+    Deny {
+        #[command(flatten)]
+        desk: DeskArgs,
+        id: String,
+        /// The exception of the law or the policy that applies, in words
+        /// the person understands.
+        #[arg(long, required_unless_present = "identity_not_verified")]
+        reason: Option<String>,
+        /// The person's identity could not be verified.
+        #[arg(long, conflicts_with = "reason")]
+        identity_not_verified: bool,
+        #[command(flatten)]
+        tell: TellArgs,
+    },
     /// Write the export package of a completed access or portability
     /// request: a zip with manifest.json, data.json, one CSV per table and
     /// summary.html (GDPR Art. 15(1)(a)–(h)).
@@ -118,6 +157,21 @@ pub enum RequestCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// How the person is told of a step, and who took it.
+#[derive(Args)]
+pub struct TellArgs {
+    /// The person was told another way: say how ("letter posted on 3
+    /// March"). Without it they are e-mailed, at the address the datasets
+    /// hold for them, else the one the request gave.
+    #[arg(long, value_name = "HOW")]
+    told: Option<String>,
+    /// Who decided (recorded in the ledger): `staff` or `staff:<name>`.
+    #[arg(long, default_value = "staff")]
+    by: String,
+    #[arg(long)]
+    json: bool,
 }
 
 /// The store, the policy and the datasets a request runs with.
@@ -258,6 +312,35 @@ pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
                 language,
                 json,
             } => export(&desk, &id, &output, language, json).await,
+            RequestCommand::Extend {
+                desk,
+                id,
+                reason,
+                until,
+                tell,
+            } => {
+                let until = until.map(|day| {
+                    day.and_hms_opt(23, 59, 59)
+                        .expect("a valid time of day")
+                        .and_utc()
+                });
+                told(&desk, &id, Told::Extend { reason, until }, tell).await
+            }
+            RequestCommand::Deny {
+                desk,
+                id,
+                reason,
+                identity_not_verified,
+                tell,
+            } => {
+                let reason = match reason {
+                    Some(explanation) if !identity_not_verified => {
+                        vow_dsr::request::DenialReason::Exception { explanation }
+                    }
+                    _ => vow_dsr::request::DenialReason::IdentityNotVerified,
+                };
+                told(&desk, &id, Told::Deny(reason), tell).await
+            }
             RequestCommand::Run {
                 desk,
                 id,
@@ -315,6 +398,16 @@ async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
 }
 
 impl Opened {
+    /// The mailer of `[mail]` in vow.toml, with `VOW_SMTP_*` over it.
+    fn mailer(&self) -> anyhow::Result<vow_mail::Mailer> {
+        let config = self
+            .mail
+            .clone()
+            .unwrap_or_default()
+            .with_env(|v| std::env::var(v).ok())?;
+        Ok(vow_mail::Mailer::new(&config)?)
+    }
+
     fn desk<'a>(&'a self, watch: &'a dyn Watch) -> Desk<'a, AnyStore> {
         Desk {
             store: &self.store,
@@ -544,6 +637,53 @@ async fn export(
     Ok(ExitCode::from(EXIT_OK))
 }
 
+enum Told {
+    Extend {
+        reason: String,
+        until: Option<chrono::DateTime<Utc>>,
+    },
+    Deny(vow_dsr::request::DenialReason),
+}
+
+/// `extend` and `deny`: a step the person is told of.
+async fn told(args: &DeskArgs, id: &str, step: Told, tell: TellArgs) -> anyhow::Result<ExitCode> {
+    let opened = open(args).await?;
+    let desk = opened.desk(&vow_dsr::runner::Quiet);
+    let now = Utc::now();
+    let result = async {
+        let by = actor(&tell.by, "")?;
+        let mailer;
+        let how = match tell.told {
+            Some(how) => vow_dsr::runner::Tell::Otherwise(how),
+            None => {
+                mailer = opened.mailer()?;
+                vow_dsr::runner::Tell::Mail(&mailer)
+            }
+        };
+        anyhow::Ok(match step {
+            Told::Extend { reason, until } => desk.extend(id, &reason, until, how, by, now).await?,
+            Told::Deny(reason) => desk.deny(id, reason, how, by, now).await?,
+        })
+    }
+    .await;
+    opened.store.close().await;
+    let case = result?;
+    if !tell.json
+        && let Some(told) = case.told.last()
+    {
+        match &told.how {
+            vow_dsr::runner::HowTold::Email { to, .. } => {
+                eprintln!("the person was e-mailed at {to}")
+            }
+            vow_dsr::runner::HowTold::Otherwise { how } => {
+                eprintln!("recorded how the person was told: {how}")
+            }
+        }
+    }
+    report(&case, tell.json)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
 enum Check {
     Saw(VerificationMethod),
     SendCode,
@@ -564,12 +704,7 @@ async fn verify(
         match how {
             Check::Saw(method) => Ok((desk.checked(id, method, actor(by, "")?, now).await?, None)),
             Check::SendCode => {
-                let config = opened
-                    .mail
-                    .clone()
-                    .unwrap_or_default()
-                    .with_env(|v| std::env::var(v).ok())?;
-                let mailer = vow_mail::Mailer::new(&config)?;
+                let mailer = opened.mailer()?;
                 let (case, to) = desk
                     .send_code(id, &mailer, &vow_dsr::request::CodeRules::default(), now)
                     .await?;

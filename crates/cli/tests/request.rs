@@ -102,7 +102,12 @@ impl Setup {
         let mut command = Command::new(env!("CARGO_BIN_EXE_vow"));
         command.args(args).arg("--data-dir").arg(&self.data);
         // The commands that work under the policy take it.
-        if args[0] == "request" && matches!(args[1], "create" | "verify" | "run" | "export") {
+        if args[0] == "request"
+            && matches!(
+                args[1],
+                "create" | "verify" | "run" | "export" | "extend" | "deny"
+            )
+        {
             command.args(["--policy", policy]);
         }
         command
@@ -354,4 +359,82 @@ fn an_access_request_is_exported_as_a_package() {
     );
     let bytes = std::fs::read(&zip).unwrap();
     assert_eq!(&bytes[..2], b"PK");
+}
+
+/// Staff extend one request and refuse another, having told the person
+/// another way (KIDS-14: one month plus two at most).
+#[test]
+fn staff_extend_and_deny_saying_how_the_person_was_told() {
+    let s = Setup::new();
+    for id in ["req-long", "req-no"] {
+        s.json(&[
+            "request",
+            "create",
+            "--right",
+            "access",
+            "--subject",
+            "luisg@embraer.com.br",
+            "--jurisdiction",
+            "GB",
+            "--id",
+            id,
+            "--json",
+        ]);
+    }
+    let out = s.vow(
+        &[
+            "request",
+            "extend",
+            "req-long",
+            "--reason",
+            "three systems",
+            "--until",
+            "2099-01-01",
+        ],
+        None,
+    );
+    assert!(!out.status.success(), "past what the law allows");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2099"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let extended = s.json(&[
+        "request",
+        "extend",
+        "req-long",
+        "--reason",
+        "your data is in three systems, one of them archived",
+        "--told",
+        "phone call on 2 December",
+        "--by",
+        "staff:ada",
+        "--json",
+    ]);
+    assert_eq!(
+        extended["request"]["due"],
+        extended["request"]["deadline"]["extended_due"]
+    );
+    assert_eq!(extended["told"][0]["by"], "otherwise");
+    assert_eq!(extended["told"][0]["how"], "phone call on 2 December");
+    let denied = s.json(&[
+        "request",
+        "deny",
+        "req-no",
+        "--identity-not-verified",
+        "--told",
+        "letter posted on 2 December",
+        "--json",
+    ]);
+    assert_eq!(denied["request"]["state"]["state"], "denied");
+    assert_eq!(
+        denied["request"]["state"]["reason"]["code"], "identity_not_verified",
+        "{denied}"
+    );
+    let out = s.vow(&["ledger", "verify"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

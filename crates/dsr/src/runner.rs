@@ -32,6 +32,7 @@ use crate::dataset::{Dataset, IdentityKind};
 use crate::erase::{self, Erasure};
 use crate::know::{self, Know};
 use crate::plan::{Plan, SqlValue};
+use crate::request::notice_message::{Notice, notice_message};
 use crate::request::{
     Actor, ActorKind, AgentKind, Challenge, CodeCheck, CodeRules, DenialReason, Guardianship,
     InvalidTransition, NewRequest, OnFile, PendingCode, Request, RequestKind, RequestState,
@@ -210,6 +211,35 @@ pub struct Propagation {
     pub state: String,
 }
 
+/// How the person was told of one step of their request (`step`: its
+/// index in the request's history). In the ledger with the step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Told {
+    pub step: usize,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub how: HowTold,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum HowTold {
+    /// An e-mail, to this address (masked: the ledger keeps no address)
+    /// with this `Message-ID`.
+    Email { to: String, message_id: String },
+    /// Staff told them another way, in their words ("letter posted on 3 March").
+    Otherwise { how: String },
+}
+
+/// How a step that must be told to the person is told.
+pub enum Tell<'m> {
+    /// By e-mail: to the address the datasets hold for them, else the one
+    /// the request gave.
+    Mail(&'m vow_mail::Mailer),
+    /// Staff told them another way: what they did.
+    Otherwise(String),
+}
+
 /// A request and everything vow keeps to run it: the record in the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
@@ -229,6 +259,10 @@ pub struct Case {
     /// The one-time code sent for the identity check, as its hash only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<PendingCode>,
+    /// How the person was told of the steps the law makes the organisation
+    /// tell them (an extension, a denial by staff).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub told: Vec<Told>,
     /// How many of the request's steps are in the ledger.
     #[serde(default)]
     pub ledgered: usize,
@@ -301,9 +335,9 @@ pub enum DeskError {
     Transition(#[from] InvalidTransition),
     #[error("{0}")]
     Invalid(String),
-    /// The mail server refused or could not be reached; the code is saved
-    /// and can be sent again.
-    #[error("the code could not be sent: {0}")]
+    /// The mail server refused or could not be reached; nothing was
+    /// recorded (a code sent is kept), so the step can be taken again.
+    #[error("the e-mail could not be sent: {0}")]
     Mail(String),
     /// Only a completed access or portability request has a package.
     #[error("{0}")]
@@ -413,6 +447,7 @@ impl<S: Store> Desk<'_, S> {
             code: None,
             know: None,
             propagation: Vec::new(),
+            told: Vec::new(),
             ledgered: 0,
             version: 0,
         };
@@ -657,18 +692,125 @@ impl<S: Store> Desk<'_, S> {
         Ok(case)
     }
 
-    /// Denies a request, stating the appeal the law gives.
+    /// Denies a request, stating the appeal the law gives, and tells the
+    /// person why and what they may do about it.
     pub async fn deny(
         &self,
         id: &str,
         reason: DenialReason,
+        tell: Tell<'_>,
         by: Actor,
         now: DateTime<Utc>,
     ) -> Result<Case, DeskError> {
         let mut case = self.load(id).await?;
-        case.request.deny(reason, now, by)?;
-        self.save(&mut case, now).await?;
+        let appeal = case.request.appeal.clone();
+        let transition = Transition::Denied {
+            reason: reason.clone(),
+            appeal: appeal.clone(),
+        };
+        let why = reason.to_string();
+        let notice = Notice::Denied {
+            reason: &why,
+            appeal: appeal.as_ref(),
+        };
+        self.step_told(&mut case, transition, &notice, tell, by, now)
+            .await?;
         Ok(case)
+    }
+
+    /// Puts the answer off, to `new_due` or, without one, to the latest the
+    /// law and the policy allow, for `reason` — and tells the person, as the
+    /// law requires before the first deadline has passed. Nothing is
+    /// recorded when the extension is not allowed or the person could not
+    /// be told.
+    pub async fn extend(
+        &self,
+        id: &str,
+        reason: &str,
+        new_due: Option<DateTime<Utc>>,
+        tell: Tell<'_>,
+        by: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Case, DeskError> {
+        let mut case = self.load(id).await?;
+        let latest = case.request.deadline.as_ref().and_then(|d| d.extended_due);
+        // Without a deadline, or with no more time allowed, the request
+        // itself refuses the step, saying why.
+        let due = case.request.due.unwrap_or(now);
+        let new_due = new_due.or(latest).unwrap_or(due);
+        let transition = Transition::Extended {
+            reason: reason.to_owned(),
+            new_due,
+            subject_told: true,
+        };
+        let notice = Notice::Extended {
+            reason,
+            due,
+            new_due,
+        };
+        self.step_told(&mut case, transition, &notice, tell, by, now)
+            .await?;
+        Ok(case)
+    }
+
+    /// Takes a step the person must be told of: checked first (a step the
+    /// request refuses sends nothing), then told, then recorded with how.
+    async fn step_told(
+        &self,
+        case: &mut Case,
+        transition: Transition,
+        notice: &Notice<'_>,
+        tell: Tell<'_>,
+        by: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), DeskError> {
+        let mut probe = case.request.clone();
+        probe.apply(transition.clone(), now, by.clone())?;
+        let how = match tell {
+            Tell::Otherwise(how) if how.trim().is_empty() => {
+                return Err(DeskError::Invalid(
+                    "say how the person was told (\"letter posted on 3 March\")".into(),
+                ));
+            }
+            Tell::Otherwise(how) => HowTold::Otherwise { how },
+            Tell::Mail(mailer) => {
+                let to = match self.email_on_file(case).await? {
+                    Some(on_file) => on_file,
+                    None => case.names.email.clone().ok_or_else(|| {
+                        DeskError::Invalid(format!(
+                            "there is no e-mail address for the person of request `{}`, on \
+                             file or in the request: tell them another way and say how",
+                            case.request.id
+                        ))
+                    })?,
+                };
+                let address: vow_mail::Address = to
+                    .parse()
+                    .map_err(|e: vow_mail::MailError| DeskError::Invalid(e.to_string()))?;
+                let message = notice_message(
+                    &self.policy.organisation.name,
+                    &case.request.kind,
+                    case.request.received,
+                    address,
+                    notice,
+                );
+                let sent = mailer
+                    .send(&message)
+                    .await
+                    .map_err(|e| DeskError::Mail(e.to_string()))?;
+                HowTold::Email {
+                    to: vow_mail::mask(&to),
+                    message_id: sent.message_id,
+                }
+            }
+        };
+        case.request.apply(transition, now, by)?;
+        case.told.push(Told {
+            step: case.request.history.len() - 1,
+            at: now,
+            how,
+        });
+        self.save(case, now).await
     }
 
     /// Puts failed tasks back to pending, for a run after staff fixed the cause.
@@ -1174,6 +1316,9 @@ impl<S: Store> Desk<'_, S> {
             .map(|(n, step)| {
                 let state = replayed_state(request, n);
                 let mut detail = json!({ "step": step });
+                if let Some(told) = case.told.iter().find(|t| t.step == n) {
+                    detail["told"] = json!(told.how);
+                }
                 if matches!(
                     step.transition,
                     Transition::Completed | Transition::PartiallyCompleted { .. }

@@ -26,3 +26,26 @@ pub use config::{MailConfig, TlsMode};
 pub use error::MailError;
 pub use mailer::{Mailer, Sent};
 pub use message::{Address, Message};
+
+/// `jane.doe@example.com` as `j•••@example.com`: enough for the person to
+/// recognise where a message went, too little to learn the address from.
+/// For answers and records that must say where, without keeping where.
+pub fn mask(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_masked_address_keeps_its_first_letter_and_domain() {
+        assert_eq!(super::mask("jane.doe@example.com"), "j•••@example.com");
+        assert_eq!(super::mask("élodie@exemple.fr"), "é•••@exemple.fr");
+        assert_eq!(super::mask("not an address"), "•••");
+    }
+}

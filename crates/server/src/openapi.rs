@@ -38,6 +38,8 @@ use crate::routes;
         routes::requests::show,
         routes::requests::verify,
         routes::requests::send_code,
+        routes::requests::extend,
+        routes::requests::deny,
         routes::requests::export,
         routes::requests::run,
         routes::keys::create,

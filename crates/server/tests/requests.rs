@@ -274,3 +274,130 @@ async fn a_request_over_http_is_verified_by_code_and_exported() {
     );
     state.store.close().await;
 }
+
+/// Staff put an answer off (KIDS-14: one month, extended by two at most,
+/// the person told why) and refuse another; the person is e-mailed each
+/// time and the ledger's step says how they were told.
+#[tokio::test]
+async fn an_extension_and_a_denial_are_told_to_the_person() {
+    let dir = tempfile::tempdir().unwrap();
+    chinook(dir.path());
+    let sink = Sink::start().await.unwrap();
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(&policy, example("kids-coding-franchise")).unwrap();
+    let config = Settings {
+        data_dir: Some(dir.path().join("data")),
+        policy: Some(policy),
+        mail: Some(sink.config()),
+        ..Settings::default()
+    }
+    .resolve();
+    let (state, started) = vow_server::serve::prepare(&config)
+        .await
+        .expect("it starts");
+    state
+        .ready
+        .store(true, std::sync::atomic::Ordering::Release);
+    let app = vow_server::app(state.clone());
+    let admin = started.admin_token.unwrap();
+    for id in ["req-long", "req-no"] {
+        let opened = call(
+            &app,
+            Method::POST,
+            "/v1/requests",
+            &admin,
+            Some(json!({"id": id, "right": "access", "subject": "luis", "jurisdiction": "GB", "account_id": "1"})),
+        )
+        .await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.json());
+    }
+    let first_due = call(&app, Method::GET, "/v1/requests/req-long", &admin, None)
+        .await
+        .json()["record"]["request"]["due"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Past what the law and the policy allow: refused, and nothing sent.
+    let too_far = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-long/extend",
+        &admin,
+        Some(json!({"reason": "three systems", "until": "2099-01-01T00:00:00Z"})),
+    )
+    .await;
+    assert_eq!(too_far.status, StatusCode::CONFLICT, "{}", too_far.json());
+    assert!(
+        sink.next(Duration::from_millis(300)).await.is_err(),
+        "a refused extension tells no one"
+    );
+
+    let extended = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-long/extend",
+        &admin,
+        Some(json!({"reason": "your data is in three systems, one of them archived"})),
+    )
+    .await;
+    assert_eq!(extended.status, StatusCode::OK, "{}", extended.json());
+    let record = &extended.json()["record"];
+    let due = record["request"]["due"].as_str().unwrap();
+    assert_eq!(
+        Some(due),
+        record["request"]["deadline"]["extended_due"].as_str(),
+        "the latest allowed, by default"
+    );
+    assert!(due > first_due.as_str());
+    assert_eq!(record["told"][0]["by"], "email");
+    assert_eq!(record["told"][0]["to"], "l•••@embraer.com.br");
+    let mail = sink.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(mail.rcpt_to, ["luisg@embraer.com.br"]);
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("Your request to Kids Code Dojo: the answer will take longer")
+    );
+    let text = mail.text.as_deref().unwrap();
+    assert!(
+        text.contains("your data is in three systems, one of them archived"),
+        "{text}"
+    );
+    assert_eq!(
+        record["told"][0]["message_id"].as_str(),
+        mail.header("Message-ID"),
+        "the record names the message sent"
+    );
+
+    // A denial told another way: recorded, nothing sent.
+    let denied = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-no/deny",
+        &admin,
+        Some(json!({"identity_not_verified": true, "told": "letter posted on 2 December"})),
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::OK, "{}", denied.json());
+    let record = &denied.json()["record"];
+    assert_eq!(record["request"]["state"]["state"], "denied");
+    assert_eq!(
+        record["request"]["state"]["appeal"]["body"],
+        "the Information Commissioner's Office"
+    );
+    assert_eq!(record["told"][0]["by"], "otherwise");
+    assert!(sink.next(Duration::from_millis(300)).await.is_err());
+
+    // The ledger's steps say how the person was told.
+    let events = call(&app, Method::GET, "/v1/subjects/luis/events", &admin, None)
+        .await
+        .json();
+    let told: Vec<&Value> = events["events"]
+        .as_array()
+        .expect("the subject's events")
+        .iter()
+        .filter_map(|e| e.get("detail").and_then(|d| d.get("told")))
+        .collect();
+    assert_eq!(told.len(), 2, "{events}");
+    state.store.close().await;
+}

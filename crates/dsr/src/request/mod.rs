@@ -14,6 +14,8 @@
 //!   expiry and tries, checked in constant time ([`CodeCheck`]);
 //!   [`code_message`](fn@code_message) writes the e-mail that carries it
 //!   (sent by `vow_mail`).
+//! - [`notice_message`]: the e-mails that tell the person their answer is
+//!   put off (with why and until when) or refused (with the appeal).
 //! - [`intake`]: where requests must arrive when the policy says only there.
 //! - [`appeal`](mod@appeal): what a person may do about a denial, per law, with sources.
 //! - [`lifecycle`]: [`Request`], its [`RequestState`]s and [`Transition`]s;
@@ -33,6 +35,7 @@ pub mod deadline;
 pub mod intake;
 pub mod lifecycle;
 pub mod limit;
+pub mod notice_message;
 pub mod verification;
 
 use std::fmt;

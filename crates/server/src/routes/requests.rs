@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use vow_dsr::request::{Actor, ActorKind, Agent, Guardianship, NewRequest, RequestKind};
-use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet};
+use vow_dsr::request::{
+    Actor, ActorKind, Agent, DenialReason, Guardianship, NewRequest, RequestKind,
+};
+use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet, Tell};
 use vow_policy::{ElementId, VerificationMethod};
 use vow_store::{AnyStore, RequestQuery};
 
@@ -100,6 +102,33 @@ pub struct RequestList {
     pub requests: Vec<RequestSummary>,
     /// Pass as `after` for the next page; absent on the last.
     pub next: Option<String>,
+}
+
+/// An extension of the deadline.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendBody {
+    /// Why more time is needed, in words the person understands.
+    pub reason: String,
+    /// The new deadline [default: the latest the law and the policy allow].
+    pub until: Option<DateTime<Utc>>,
+    /// The person was told another way: how. Without it, vow e-mails them.
+    pub told: Option<String>,
+}
+
+/// A refusal by staff.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DenyBody {
+    /// The exception of the law or the policy that applies, in words the
+    /// person understands; leave out with `identity_not_verified`.
+    pub reason: Option<String>,
+    /// The person's identity could not be verified.
+    #[serde(default)]
+    pub identity_not_verified: bool,
+    /// The person was told another way: how. Without it, vow e-mails them
+    /// the reason and the appeal the law gives.
+    pub told: Option<String>,
 }
 
 /// A one-time code on its way.
@@ -403,22 +432,10 @@ pub async fn send_code(
         .await?;
     tracing::info!(key = %key.key_id, request = %id, "one-time code sent");
     Ok(Json(CodeSent {
-        sent_to: mask(&to),
+        sent_to: vow_mail::mask(&to),
         expires_at: case.code.as_ref().map(|c| c.expires_at()),
         request: view(&case)?.0,
     }))
-}
-
-/// `jane.doe@example.com` as `j•••@example.com`: enough for the person to
-/// recognise, too little to learn an address from.
-fn mask(address: &str) -> String {
-    match address.rsplit_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}•••@{domain}")
-        }
-        None => "•••".to_owned(),
-    }
 }
 
 /// The export package of a completed access or portability request: a zip
@@ -463,4 +480,77 @@ pub async fn export(
         zip.into_inner(),
     )
         .into_response())
+}
+
+fn tell<'m>(state: &'m AppState, told: Option<String>) -> Tell<'m> {
+    match told {
+        Some(how) => Tell::Otherwise(how),
+        None => Tell::Mail(&state.requests.mailer),
+    }
+}
+
+/// Put the answer off, and tell the person why and until when (by e-mail,
+/// or say how they were told). Refused when the law and the policy give no
+/// more time, the new date is past what they allow, or the first deadline
+/// has passed.
+#[utoipa::path(post, path = "/v1/requests/{request}/extend", tag = "requests", request_body = ExtendBody,
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 502, body = ErrorBody)),
+    security(("api_key" = ["admin"])))]
+pub async fn extend(
+    key: Authorized<Admin>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ExtendBody>,
+) -> ApiResult<Json<RequestView>> {
+    let by = Actor::new(ActorKind::Staff, format!("key:{}", key.key_id));
+    let case = desk(&state)
+        .extend(
+            &id,
+            &body.reason,
+            body.until,
+            tell(&state, body.told),
+            by,
+            Utc::now(),
+        )
+        .await?;
+    tracing::info!(key = %key.key_id, request = %id, due = ?case.request.due, "request extended");
+    view(&case)
+}
+
+/// Refuse a request, and tell the person why and what they may do about
+/// it (the appeal the law gives in their jurisdiction).
+#[utoipa::path(post, path = "/v1/requests/{request}/deny", tag = "requests", request_body = DenyBody,
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 502, body = ErrorBody)),
+    security(("api_key" = ["admin"])))]
+pub async fn deny(
+    key: Authorized<Admin>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DenyBody>,
+) -> ApiResult<Json<RequestView>> {
+    let reason = match (body.reason, body.identity_not_verified) {
+        (None, true) => DenialReason::IdentityNotVerified,
+        (Some(explanation), false) if !explanation.trim().is_empty() => {
+            DenialReason::Exception { explanation }
+        }
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "give either `reason` (the exception that applies) or `identity_not_verified: true`",
+            )
+            .field("reason"));
+        }
+    };
+    let by = Actor::new(ActorKind::Staff, format!("key:{}", key.key_id));
+    let case = desk(&state)
+        .deny(&id, reason, tell(&state, body.told), by, Utc::now())
+        .await?;
+    tracing::info!(key = %key.key_id, request = %id, "request denied");
+    view(&case)
 }
