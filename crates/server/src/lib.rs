@@ -7,6 +7,7 @@
 //! thin: parse, call the engine or the store, map the result.
 
 pub mod auth;
+pub mod banner;
 pub mod cache;
 pub mod config;
 pub mod desk;
@@ -73,11 +74,15 @@ pub fn app(state: AppState) -> Router {
         .route("/requests/{request}/export", get(requests::export))
         .route("/requests/{request}/run", post(requests::run))
         .route("/keys", post(keys::create).get(keys::list))
-        .route("/keys/{id}", delete(keys::revoke));
+        .route("/keys/{id}", delete(keys::revoke))
+        .route("/banner/consent", post(banner::record));
     Router::new()
         .nest("/v1", api)
         .route("/", get(health::index))
         .route("/healthz", get(health::healthz))
+        .route("/banner.js", get(banner::serve_script))
+        .route("/.well-known/gpc.json", get(banner::gpc))
+        .route("/demo", get(banner::demo))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(health::openapi))
