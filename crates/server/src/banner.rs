@@ -366,13 +366,28 @@ pub async fn record(
     ))
 }
 
-/// `GET /demo`: a page with the banner, a blocked analytics script and a
-/// blocked marketing pixel, to see (and test) it at work.
-pub async fn demo(State(state): State<AppState>) -> Html<String> {
+#[derive(Debug, Deserialize)]
+pub struct DemoParams {
+    /// The page's language: `en` (default), `fr` or `uk`.
+    pub lang: Option<String>,
+}
+
+/// `GET /demo[?lang=fr]`: a page with the banner, a blocked analytics
+/// script and a blocked marketing pixel, to see (and test) it at work.
+pub async fn demo(
+    State(state): State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<DemoParams>,
+) -> Html<String> {
     let policy = state.policy.policy();
+    let lang = params
+        .lang
+        .as_deref()
+        .and_then(|l| LANGUAGES.iter().find(|k| **k == l))
+        .copied()
+        .unwrap_or("en");
     Html(format!(
         r#"<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{org} — vow banner demo</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}</style>

@@ -194,6 +194,34 @@ impl Session<'_> {
         }
     }
 
+    /// axe-core's violations in the banner (WCAG 2.1 A and AA, and its
+    /// best practices), as `rule: nodes`.
+    async fn axe(&self) -> Vec<String> {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/browser/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: run ./scripts/test, which installs it",
+                path.display()
+            )
+        });
+        self.js(&source).await;
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/async",
+                Some(
+                    json!({"script": "var done = arguments[arguments.length - 1];
+                    axe.run(document.getElementById('vow-banner'),
+                        {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})
+                      .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length)))
+                      .catch(e => done(['axe failed: ' + e]));", "args": []}),
+                ),
+            )
+            .await;
+        serde_json::from_value(found).unwrap()
+    }
+
     /// Runs a Chrome DevTools command (to turn on Global Privacy Control,
     /// which Chromium does not send by itself).
     async fn cdp(&self, cmd: &str, params: Value) {
@@ -288,6 +316,7 @@ async fn the_banner_blocks_until_allowed_and_records_every_choice() {
     // First visit: the banner, Consent Mode denied by default, nothing run.
     s.until("document.getElementById('vow-banner')").await;
     s.screenshot("banner-desktop.png").await;
+    assert_eq!(s.axe().await, Vec::<String>::new(), "the first layer");
     let defaults = s
         .js("return dataLayer.map(a => [a[0], a[1], a[2].analytics_storage])")
         .await;
@@ -326,6 +355,7 @@ async fn the_banner_blocks_until_allowed_and_records_every_choice() {
     s.js("document.querySelectorAll('#vow-banner details').forEach(d => d.open = true)")
         .await;
     s.screenshot("banner-second-layer.png").await;
+    assert_eq!(s.axe().await, Vec::<String>::new(), "the second layer");
     s.click("#vow-c-analytics").await;
     s.click("#vow-banner .vow-alt").await;
     s.until("window.vowDemoAnalyticsRan === 1").await;
@@ -457,4 +487,30 @@ async fn the_sec_gpc_header_reaches_the_banner() {
         )
         .await;
     assert_eq!(gpc.body["gpc"], true, "{}", gpc.body);
+}
+
+/// The page's language picks the banner's: French for the Paris shop
+/// (seed 003), Ukrainian, English otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_banner_speaks_the_language_of_the_page() {
+    let (url, state, _dir) = serve("course-shop").await;
+    let driver = Driver::start().await;
+    let s = driver.session(1280, 900).await;
+    for (lang, reject, title) in [
+        ("fr", "Tout refuser", "Vos choix en matière de cookies"),
+        ("uk", "Відхилити всі", "Ваш вибір щодо файлів cookie"),
+        ("de", "Reject all", "Your cookie choices"),
+    ] {
+        s.go(&format!("{url}/demo?lang={lang}")).await;
+        s.until("document.getElementById('vow-banner')").await;
+        let shown = s
+            .js("return [document.getElementById('vow-t').textContent, document.querySelector('#vow-banner .vow-main').textContent]")
+            .await;
+        assert_eq!(shown, json!([title, reject]), "{lang}");
+        if lang == "fr" {
+            s.screenshot("banner-fr.png").await;
+        }
+    }
+    s.quit().await;
+    state.store.close().await;
 }
