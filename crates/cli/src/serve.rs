@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// from the course-shop example on first start].
     #[arg(long, env = "VOW_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// The address people reach this server at, for links in e-mails
+    /// (unsubscribe) [default: http://<bind>].
+    #[arg(long, env = "VOW_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// Largest request body in bytes [default: 1048576].
     #[arg(long, env = "VOW_BODY_LIMIT_BYTES", value_name = "BYTES")]
     pub body_limit_bytes: Option<usize>,
@@ -100,6 +104,7 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let flags = Settings {
         bind: args.bind,
+        public_url: args.public_url.clone(),
         policy: args.policy.clone(),
         body_limit_bytes: args.body_limit_bytes,
         request_timeout_ms: args.request_timeout_ms,

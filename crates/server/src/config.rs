@@ -29,6 +29,9 @@ pub struct Settings {
     /// `*.yaml` in `<data_dir>/datasets`). Relative paths are from the
     /// working directory.
     pub datasets: Option<Vec<PathBuf>>,
+    /// The address people reach this server at, for the links vow puts in
+    /// e-mails (unsubscribe) [default: `http://<bind>`].
+    pub public_url: Option<String>,
     /// The SMTP server one-time codes are sent through (`[mail]`: host,
     /// port, from, username, password, tls); `VOW_SMTP_*` override it.
     pub mail: Option<vow_mail::MailConfig>,
@@ -82,6 +85,8 @@ pub struct Config {
     /// Dataset files named by a flag or `vow.toml`; `None`: those in
     /// `<data_dir>/datasets`.
     pub datasets: Option<Vec<PathBuf>>,
+    /// Where people reach this server, without a trailing `/`.
+    pub public_url: String,
     /// SMTP settings from `vow.toml` (defaults and `VOW_SMTP_*` are applied
     /// where mail is sent).
     pub mail: Option<vow_mail::MailConfig>,
@@ -191,6 +196,7 @@ impl Settings {
             ledger_key_file: self.ledger_key_file.or(lower.ledger_key_file),
             datasets: self.datasets.or(lower.datasets),
             mail: self.mail.or(lower.mail),
+            public_url: self.public_url.or(lower.public_url),
             body_limit_bytes: self.body_limit_bytes.or(lower.body_limit_bytes),
             request_timeout_ms: self.request_timeout_ms.or(lower.request_timeout_ms),
             max_batch: self.max_batch.or(lower.max_batch),
@@ -213,10 +219,15 @@ impl Settings {
             )),
             None => Database::Sqlite(data_dir.join("vow.db")),
         };
+        let bind = self
+            .bind
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         Config {
-            bind: self
-                .bind
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            bind,
+            public_url: self
+                .public_url
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{bind}")),
             ledger_key_file: self.ledger_key_file,
             datasets: self.datasets,
             mail: self.mail,

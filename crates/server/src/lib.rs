@@ -19,6 +19,7 @@ pub mod routes;
 pub mod runtime;
 pub mod serve;
 pub mod state;
+pub mod unsubscribe;
 
 use std::sync::OnceLock;
 
@@ -75,7 +76,8 @@ pub fn app(state: AppState) -> Router {
         .route("/requests/{request}/run", post(requests::run))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke))
-        .route("/banner/consent", post(banner::record));
+        .route("/banner/consent", post(banner::record))
+        .route("/unsubscribe/headers", post(unsubscribe::headers));
     Router::new()
         .nest("/v1", api)
         .route("/", get(health::index))
@@ -83,6 +85,11 @@ pub fn app(state: AppState) -> Router {
         .route("/banner.js", get(banner::serve_script))
         .route("/.well-known/gpc.json", get(banner::gpc))
         .route("/demo", get(banner::demo))
+        .route(
+            "/u/{token}",
+            get(unsubscribe::show).post(unsubscribe::one_click),
+        )
+        .route("/u/{token}/choices", post(unsubscribe::choices))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(health::openapi))

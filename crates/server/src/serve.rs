@@ -229,6 +229,10 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
             hash_key: crate::desk::hash_key(&ledger_key(config, Create::Yes)?),
             mailer: crate::desk::mailer(config)?,
         },
+        unsubscribe: crate::unsubscribe::Links::new(
+            &ledger_key(config, Create::Yes)?,
+            &config.public_url,
+        ),
         limits: Limits {
             body: config.body_limit,
             timeout: config.request_timeout,

@@ -52,6 +52,8 @@ pub struct Shared {
     pub keys: KeyRing,
     /// What data-subject requests run in.
     pub requests: RequestSetup,
+    /// Signs and checks one-click unsubscribe links.
+    pub unsubscribe: crate::unsubscribe::Links,
     pub limits: Limits,
     pub metrics: PrometheusHandle,
     /// False until start-up finished and while the store is unreachable.

@@ -33,6 +33,9 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             json!({"right": "access", "subject": "walker@example.com", "jurisdiction": "US"})
         }
         ("post", "/v1/requests/{request}/verify") => json!({"method": "account"}),
+        ("post", "/v1/unsubscribe/headers") => {
+            json!({"subject": "walker", "purpose": "marketing"})
+        }
         ("post", "/v1/banner/consent") => json!({
             "visitor": "0193b8a2-7f3c-7d2e-9a55-5e1f00c0ffee",
             "choices": {"analytics": false},

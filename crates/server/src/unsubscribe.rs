@@ -1,0 +1,437 @@
+//! One-click unsubscribe (RFC 8058): a signed link per recipient and
+//! purpose, for the `List-Unsubscribe` and `List-Unsubscribe-Post` headers
+//! of each message a sender sends.
+//!
+//! - `POST /v1/unsubscribe/headers` (scope `write`): the headers for one
+//!   message to one person about one purpose.
+//! - `POST /u/{token}` with `List-Unsubscribe=One-Click`: what a mail
+//!   client sends when the person clicks "Unsubscribe". No cookie, no
+//!   script, no key; the withdrawal is in the ledger before the answer.
+//! - `GET /u/{token}`: the page behind the link. It changes nothing (mail
+//!   scanners open links), asks to confirm, and offers finer choices: each
+//!   marketing purpose of the policy, on or off (`POST /u/{token}/choices`).
+//!
+//! A token is `<payload>.<mac>`: the payload (subject, purpose) in
+//! base64url, and the first 16 bytes of its HMAC-SHA-256 under a key
+//! derived from the ledger key. It does not expire: an unsubscribe link
+//! must keep working for as long as the message is read.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use utoipa::ToSchema;
+use vow_policy::{ConsentModel, LawfulBasis, Purpose, PurposeTag};
+use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, LedgerKey};
+
+use crate::auth::{Authorized, Write};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// Signs and checks links.
+pub struct Links {
+    key: [u8; 32],
+    base: String,
+}
+
+/// What a link stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Claim {
+    #[serde(rename = "s")]
+    subject: String,
+    #[serde(rename = "p")]
+    purpose: String,
+}
+
+impl Links {
+    pub fn new(ledger: &LedgerKey, public_url: &str) -> Links {
+        Links {
+            key: ledger.derive("one-click-unsubscribe"),
+            base: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn mac(&self, payload: &str) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        mac.update(payload.as_bytes());
+        mac.finalize().into_bytes()[..16].to_vec()
+    }
+
+    fn token(&self, claim: &Claim) -> String {
+        let payload =
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(claim).expect("a claim serialises"));
+        let mac = URL_SAFE_NO_PAD.encode(self.mac(&payload));
+        format!("{payload}.{mac}")
+    }
+
+    fn check(&self, token: &str) -> Option<Claim> {
+        let (payload, mac) = token.split_once('.')?;
+        let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
+        if given.len() != 16 {
+            return None;
+        }
+        let mut check = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        check.update(payload.as_bytes());
+        // Constant time: `verify_truncated_left` compares the first bytes.
+        check.verify_truncated_left(&given).ok()?;
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+    }
+
+    fn url(&self, claim: &Claim) -> String {
+        format!("{}/u/{}", self.base, self.token(claim))
+    }
+}
+
+/// A message about to be sent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeadersFor {
+    /// The recipient, as the ledger names them.
+    pub subject: String,
+    /// The purpose the message serves (`newsletter`, `promotional_messages`).
+    pub purpose: String,
+}
+
+/// The headers to add to the message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnsubscribeHeaders {
+    #[serde(rename = "List-Unsubscribe")]
+    pub list_unsubscribe: String,
+    #[serde(rename = "List-Unsubscribe-Post")]
+    pub list_unsubscribe_post: String,
+    /// The link alone, for the message's own "unsubscribe" line.
+    pub url: String,
+}
+
+/// The `List-Unsubscribe` and `List-Unsubscribe-Post` headers (RFC 8058)
+/// for a message to `subject` about `purpose`. The sender signs the
+/// message with DKIM covering both headers, as the RFC requires.
+#[utoipa::path(post, path = "/v1/unsubscribe/headers", tag = "unsubscribe", request_body = HeadersFor,
+    responses((status = 200, body = UnsubscribeHeaders), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn headers(
+    _: Authorized<Write>,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<HeadersFor>,
+) -> ApiResult<Json<UnsubscribeHeaders>> {
+    let policy = state.policy.policy();
+    if !policy
+        .purposes
+        .iter()
+        .any(|p| p.id.as_str() == body.purpose)
+    {
+        return Err(ApiError::unknown(
+            ErrorCode::UnknownPurpose,
+            "purpose",
+            &body.purpose,
+            "purpose".to_owned(),
+            policy.purposes.iter().map(|p| p.id.as_str()),
+        ));
+    }
+    if body.subject.is_empty() || body.subject.len() > 256 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            "a subject id is 1 to 256 characters",
+        )
+        .field("subject"));
+    }
+    let url = state.unsubscribe.url(&Claim {
+        subject: body.subject,
+        purpose: body.purpose,
+    });
+    Ok(Json(UnsubscribeHeaders {
+        list_unsubscribe: format!("<{url}>"),
+        list_unsubscribe_post: "List-Unsubscribe=One-Click".to_owned(),
+        url,
+    }))
+}
+
+fn takes_consent(p: &Purpose) -> bool {
+    p.consent.model != ConsentModel::None
+        || p.consent
+            .by_jurisdiction
+            .values()
+            .any(|m| *m != ConsentModel::None)
+        || p.basis
+            .entries()
+            .iter()
+            .any(|(_, b)| *b == LawfulBasis::Consent)
+}
+
+fn is_marketing(p: &Purpose) -> bool {
+    p.tags.iter().any(|t| {
+        matches!(
+            t,
+            PurposeTag::Marketing | PurposeTag::DirectMarketing | PurposeTag::ThirdPartyMarketing
+        )
+    })
+}
+
+/// Stopping `purpose`: a withdrawal where it rests on consent or an
+/// opt-out, else an objection (to direct marketing, it always wins).
+fn stop(p: &Purpose) -> EventKind {
+    if takes_consent(p) {
+        EventKind::ConsentWithdrawn {
+            purpose: p.id.to_string(),
+        }
+    } else {
+        EventKind::ObjectionRecorded {
+            purpose: Some(p.id.to_string()),
+        }
+    }
+}
+
+fn events(state: &AppState, claim: &Claim, evidence: &str, kinds: Vec<EventKind>) -> Vec<Event> {
+    let base = uuid::Uuid::now_v7().to_string();
+    kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| Event {
+            seq: 0,
+            id: format!("{base}:{i}"),
+            subject: claim.subject.clone(),
+            at: chrono::Utc::now(),
+            actor: Actor {
+                kind: ActorKind::Subject,
+                id: claim.subject.clone(),
+            },
+            source: EventSource {
+                channel: "unsubscribe_link".to_owned(),
+                document_version: None,
+                text_hash: None,
+                ip: None,
+                user_agent: None,
+                evidence: Some(evidence.to_owned()),
+                api_key: None,
+            },
+            policy_version: state.policy.version().to_owned(),
+            kind,
+            prev_hash: String::new(),
+            hash: String::new(),
+        })
+        .collect()
+}
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1b1b1f}}
+button{{font:inherit;font-weight:600;padding:.6rem 1.2rem;border:2px solid #1a5fb4;border-radius:.375rem;background:#1a5fb4;color:#fff;cursor:pointer}}
+fieldset{{border:1px solid #d0d0d7;border-radius:.375rem;margin:1.5rem 0}}label{{display:block;padding:.25rem 0}}</style>
+</head><body><main>{body}</main></body></html>"#
+    ))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn invalid_link() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        page(
+            "Link not recognised",
+            "<h1>This link is not recognised</h1><p>It may have been cut short when it was copied. \
+             Open it again from the e-mail, or reply to the e-mail to unsubscribe.</p>",
+        ),
+    )
+        .into_response()
+}
+
+/// `GET /u/{token}`: confirm, or choose more finely. Changes nothing.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let Some(claim) = state.unsubscribe.check(&token) else {
+        return invalid_link();
+    };
+    let policy = state.policy.policy();
+    let Some(purpose) = policy
+        .purposes
+        .iter()
+        .find(|p| p.id.as_str() == claim.purpose)
+    else {
+        return invalid_link();
+    };
+    let current = state.subject_state(&claim.subject).await.ok();
+    let mut choices = String::new();
+    for p in policy
+        .purposes
+        .iter()
+        .filter(|p| is_marketing(p) && takes_consent(p))
+    {
+        let on = current
+            .as_ref()
+            .and_then(|s| s.consent(p.id.as_str()))
+            .is_some_and(|c| c.given);
+        choices.push_str(&format!(
+            r#"<label><input type="checkbox" name="keep" value="{id}"{checked}> {name}</label>"#,
+            id = escape(p.id.as_str()),
+            checked = if on { " checked" } else { "" },
+            name = escape(p.name.get("en")),
+        ));
+    }
+    let org = escape(&policy.organisation.name);
+    let name = escape(purpose.name.get("en"));
+    let finer = if choices.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"<form method="post" action="/u/{token}/choices"><fieldset><legend>Or choose what {org} may send you</legend>{choices}</fieldset><button type="submit">Save my choices</button></form>"#
+        )
+    };
+    page(
+        "Unsubscribe",
+        &format!(
+            r#"<h1>Unsubscribe from “{name}”?</h1><p>{org} will stop sending you these messages.</p>
+<form method="post" action="/u/{token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>{finer}"#
+        ),
+    )
+    .into_response()
+}
+
+/// `POST /u/{token}`: the one click (RFC 8058). Recorded before the answer.
+pub async fn one_click(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: String,
+) -> Response {
+    let Some(claim) = state.unsubscribe.check(&token) else {
+        return invalid_link();
+    };
+    let policy = state.policy.policy();
+    let Some(purpose) = policy
+        .purposes
+        .iter()
+        .find(|p| p.id.as_str() == claim.purpose)
+    else {
+        return invalid_link();
+    };
+    if !body
+        .split('&')
+        .any(|pair| pair == "List-Unsubscribe=One-Click")
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            page(
+                "Unsubscribe",
+                "<h1>Nothing was changed</h1><p>The request did not say <code>List-Unsubscribe=One-Click</code>.</p>",
+            ),
+        )
+            .into_response();
+    }
+    let recorded = events(
+        &state,
+        &claim,
+        "List-Unsubscribe=One-Click",
+        vec![stop(purpose)],
+    );
+    if let Err(e) = state.record(recorded).await {
+        return e.into_response();
+    }
+    tracing::info!(purpose = %claim.purpose, "one-click unsubscribe");
+    page(
+        "Unsubscribed",
+        &format!(
+            "<h1>You are unsubscribed</h1><p>{} will not send you “{}” again.</p>",
+            escape(&policy.organisation.name),
+            escape(purpose.name.get("en"))
+        ),
+    )
+    .into_response()
+}
+
+/// `POST /u/{token}/choices`: each marketing purpose on or off, as ticked.
+pub async fn choices(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let Some(claim) = state.unsubscribe.check(&token) else {
+        return invalid_link();
+    };
+    if headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        !v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    }) {
+        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+    }
+    let kept: Vec<String> = form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == "keep")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let policy = state.policy.policy();
+    let kinds: Vec<EventKind> = policy
+        .purposes
+        .iter()
+        .filter(|p| is_marketing(p) && takes_consent(p))
+        .map(|p| {
+            if kept.iter().any(|k| k == p.id.as_str()) {
+                EventKind::ConsentGiven {
+                    purpose: p.id.to_string(),
+                }
+            } else {
+                EventKind::ConsentWithdrawn {
+                    purpose: p.id.to_string(),
+                }
+            }
+        })
+        .collect();
+    if !kinds.is_empty()
+        && let Err(e) = state
+            .record(events(&state, &claim, "choices page", kinds))
+            .await
+    {
+        return e.into_response();
+    }
+    page(
+        "Saved",
+        "<h1>Your choices are saved</h1><p>You can come back to this page from any of our e-mails.</p>",
+    )
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_checked_and_cannot_be_altered() {
+        let key = LedgerKey::from_hex(&"4b".repeat(32)).unwrap();
+        let links = Links::new(&key, "https://vow.example.org/");
+        let claim = Claim {
+            subject: "ada@example.org".into(),
+            purpose: "newsletter".into(),
+        };
+        let token = links.token(&claim);
+        assert_eq!(links.check(&token), Some(claim.clone()));
+        assert!(links.url(&claim).starts_with("https://vow.example.org/u/"));
+        // Another person's payload with this signature.
+        let other = links.token(&Claim {
+            subject: "bob@example.org".into(),
+            purpose: "newsletter".into(),
+        });
+        let forged = format!(
+            "{}.{}",
+            other.split_once('.').unwrap().0,
+            token.split_once('.').unwrap().1
+        );
+        assert_eq!(links.check(&forged), None);
+        assert_eq!(links.check("garbage"), None);
+        assert_eq!(links.check(&token[..token.len() - 2]), None, "cut short");
+        // Another server's key.
+        let theirs = Links::new(&LedgerKey::from_hex(&"5c".repeat(32)).unwrap(), "x");
+        assert_eq!(theirs.check(&token), None);
+    }
+}

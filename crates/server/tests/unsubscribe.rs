@@ -1,0 +1,123 @@
+//! One-click unsubscribe (RFC 8058) on seed 003's promotional e-mails: a
+//! sender asks for the headers of a message, the mail client POSTs
+//! `List-Unsubscribe=One-Click` without a cookie or a key, and the
+//! withdrawal is in the ledger before the answer; the engine then denies
+//! the e-mail. The page behind the link changes nothing until the person
+//! confirms or chooses.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{TestApp, example};
+use serde_json::json;
+
+fn path_of(url: &str) -> String {
+    let at = url.find("/u/").expect("a /u/ link");
+    url[at..].to_owned()
+}
+
+async fn form(app: &TestApp, path: &str, body: &str) -> common::Answer {
+    app.send(
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn page(app: &TestApp, path: &str) -> common::Answer {
+    app.send(Request::get(path).body(Body::empty()).unwrap())
+        .await
+}
+
+async fn allowed(app: &TestApp) -> bool {
+    let decision = app
+        .decide(
+            json!({"subject": "ada@example.org", "purpose": "promotional_messages",
+            "categories": ["user.contact.email"], "channel": "email",
+            "context": {"jurisdiction": "FR"}}),
+        )
+        .await;
+    decision["allowed"] == true
+}
+
+#[tokio::test]
+async fn one_click_unsubscribes_before_answering() {
+    let app = TestApp::sqlite(&example("course-shop")).await;
+    let given = app
+        .post(
+            "/v1/subjects/ada@example.org/consents",
+            json!({"purposes": {"promotional_messages": true}}),
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::CREATED, "{}", given.body);
+    assert!(allowed(&app).await, "consented: the e-mail may go");
+
+    let headers = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "ada@example.org", "purpose": "promotional_messages"}),
+        )
+        .await;
+    assert_eq!(headers.status, StatusCode::OK, "{}", headers.body);
+    assert_eq!(
+        headers.body["List-Unsubscribe-Post"],
+        "List-Unsubscribe=One-Click"
+    );
+    let url = headers.body["url"].as_str().unwrap().to_owned();
+    assert_eq!(headers.body["List-Unsubscribe"], format!("<{url}>"));
+    assert!(url.starts_with("http://127.0.0.1:8080/u/"), "{url}");
+    let path = path_of(&url);
+
+    // Opening the link (as a mail scanner does) changes nothing.
+    let shown = page(&app, &path).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let html = shown.body.as_str().unwrap();
+    assert!(html.contains("Unsubscribe from"), "{html}");
+    assert!(
+        html.contains(r#"name="keep" value="promotional_messages" checked"#),
+        "{html}"
+    );
+    assert!(allowed(&app).await);
+
+    // A POST without the RFC's body changes nothing either.
+    let wrong = form(&app, &path, "something=else").await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(allowed(&app).await);
+
+    // The one click: no cookie, no key.
+    let done = form(&app, &path, "List-Unsubscribe=One-Click").await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.as_str().unwrap().contains("You are unsubscribed"));
+    assert!(!allowed(&app).await, "withdrawn before the answer came");
+    let events = app.get("/v1/subjects/ada@example.org/events").await;
+    let last = events.body["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["type"], "consent_withdrawn", "{last}");
+    assert_eq!(last["source"]["channel"], "unsubscribe_link");
+    assert_eq!(last["source"]["evidence"], "List-Unsubscribe=One-Click");
+
+    // The finer choices: back on, from the page.
+    let back = form(
+        &app,
+        &format!("{path}/choices"),
+        "keep=promotional_messages",
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::OK);
+    assert!(allowed(&app).await);
+
+    // A link altered by one character is refused.
+    let mut altered = path.clone();
+    let last_char = altered.pop().unwrap();
+    altered.push(if last_char == 'A' { 'B' } else { 'A' });
+    let refused = form(&app, &altered, "List-Unsubscribe=One-Click").await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(allowed(&app).await);
+}
