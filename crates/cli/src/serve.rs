@@ -152,6 +152,9 @@ fn announce(s: &Started, json: bool) {
                 "url": s.url,
                 "api": format!("{}/v1", s.url),
                 "openapi": format!("{}/openapi.json", s.url),
+                "privacy_centre": format!("{}/centre", s.url),
+                "banner": format!("{}/banner.js", s.url),
+                "banner_demo": format!("{}/demo", s.url),
                 "policy": {"file": s.policy_path, "id": s.policy_id, "version": s.policy_version},
                 "store": s.database,
                 "admin_key": s.admin_token,
@@ -172,6 +175,11 @@ fn announce(s: &Started, json: bool) {
         s.policy_path.display()
     );
     println!("  store     {}", s.database);
+    println!("  privacy centre  {}/centre", s.url);
+    println!(
+        "  cookie banner   <script src=\"{}/banner.js\"></script>   (see it at {}/demo)",
+        s.url, s.url
+    );
     println!(
         "  API       {}/v1   (OpenAPI: {}/openapi.json)",
         s.url, s.url

@@ -409,15 +409,8 @@ window.vowDemoAnalyticsRan = (window.vowDemoAnalyticsRan || 0) + 1;
 </body>
 </html>
 "#,
-        org = html_escape(&policy.organisation.name),
+        org = crate::pages::escape(&policy.organisation.name),
     ))
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -9,15 +9,18 @@
 pub mod auth;
 pub mod banner;
 pub mod cache;
+pub mod centre;
 pub mod config;
 pub mod desk;
 pub mod error;
 pub mod json;
 pub mod middleware;
 pub mod openapi;
+pub mod pages;
 pub mod routes;
 pub mod runtime;
 pub mod serve;
+pub mod signed;
 pub mod state;
 pub mod unsubscribe;
 
@@ -90,6 +93,18 @@ pub fn app(state: AppState) -> Router {
             get(unsubscribe::show).post(unsubscribe::one_click),
         )
         .route("/u/{token}/choices", post(unsubscribe::choices))
+        .route("/centre", get(centre::home))
+        .route("/centre/sign-in", post(centre::sign_in))
+        .route("/centre/sign-out", post(centre::sign_out))
+        .route(
+            "/centre/link/{token}",
+            get(centre::link).post(centre::enter),
+        )
+        .route("/centre/me", get(centre::me))
+        .route("/centre/me/choices", post(centre::choices))
+        .route("/centre/me/requests", post(centre::request))
+        .route("/centre/requests/{request}/export", get(centre::export))
+        .route("/centre/policy", get(centre::policy))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(health::openapi))

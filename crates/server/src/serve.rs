@@ -233,6 +233,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
             &ledger_key(config, Create::Yes)?,
             &config.public_url,
         ),
+        centre: crate::centre::Centre::new(&ledger_key(config, Create::Yes)?, &config.public_url),
         limits: Limits {
             body: config.body_limit,
             timeout: config.request_timeout,

@@ -54,6 +54,8 @@ pub struct Shared {
     pub requests: RequestSetup,
     /// Signs and checks one-click unsubscribe links.
     pub unsubscribe: crate::unsubscribe::Links,
+    /// The privacy centre's sign-in links and sessions.
+    pub centre: crate::centre::Centre,
     pub limits: Limits,
     pub metrics: PrometheusHandle,
     /// False until start-up finished and while the store is unreachable.

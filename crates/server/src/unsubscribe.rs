@@ -11,20 +11,15 @@
 //!   scanners open links), asks to confirm, and offers finer choices: each
 //!   marketing purpose of the policy, on or off (`POST /u/{token}/choices`).
 //!
-//! A token is `<payload>.<mac>`: the payload (subject, purpose) in
-//! base64url, and the first 16 bytes of its HMAC-SHA-256 under a key
-//! derived from the ledger key. It does not expire: an unsubscribe link
-//! must keep working for as long as the message is read.
+//! A token is the (subject, purpose) sealed by [`Signer`]. It does not
+//! expire: an unsubscribe link must keep working for as long as the
+//! message is read.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use utoipa::ToSchema;
 use vow_policy::{ConsentModel, LawfulBasis, Purpose, PurposeTag};
 use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, LedgerKey};
@@ -32,11 +27,13 @@ use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, LedgerKey};
 use crate::auth::{Authorized, Write};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
+use crate::pages::{escape, page};
+use crate::signed::Signer;
 use crate::state::AppState;
 
 /// Signs and checks links.
 pub struct Links {
-    key: [u8; 32],
+    signer: Signer,
     base: String,
 }
 
@@ -52,35 +49,17 @@ struct Claim {
 impl Links {
     pub fn new(ledger: &LedgerKey, public_url: &str) -> Links {
         Links {
-            key: ledger.derive("one-click-unsubscribe"),
+            signer: Signer::new(ledger, "one-click-unsubscribe"),
             base: public_url.trim_end_matches('/').to_owned(),
         }
     }
 
-    fn mac(&self, payload: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
-        mac.update(payload.as_bytes());
-        mac.finalize().into_bytes()[..16].to_vec()
-    }
-
     fn token(&self, claim: &Claim) -> String {
-        let payload =
-            URL_SAFE_NO_PAD.encode(serde_json::to_vec(claim).expect("a claim serialises"));
-        let mac = URL_SAFE_NO_PAD.encode(self.mac(&payload));
-        format!("{payload}.{mac}")
+        self.signer.seal(claim)
     }
 
     fn check(&self, token: &str) -> Option<Claim> {
-        let (payload, mac) = token.split_once('.')?;
-        let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
-        if given.len() != 16 {
-            return None;
-        }
-        let mut check = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
-        check.update(payload.as_bytes());
-        // Constant time: `verify_truncated_left` compares the first bytes.
-        check.verify_truncated_left(&given).ok()?;
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+        self.signer.open(token)
     }
 
     fn url(&self, claim: &Claim) -> String {
@@ -217,25 +196,6 @@ fn events(state: &AppState, claim: &Claim, evidence: &str, kinds: Vec<EventKind>
             hash: String::new(),
         })
         .collect()
-}
-
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>{title}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1b1b1f}}
-button{{font:inherit;font-weight:600;padding:.6rem 1.2rem;border:2px solid #1a5fb4;border-radius:.375rem;background:#1a5fb4;color:#fff;cursor:pointer}}
-fieldset{{border:1px solid #d0d0d7;border-radius:.375rem;margin:1.5rem 0}}label{{display:block;padding:.25rem 0}}</style>
-</head><body><main>{body}</main></body></html>"#
-    ))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn invalid_link() -> Response {
