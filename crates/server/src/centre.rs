@@ -660,10 +660,10 @@ pub async fn policy(State(state): State<AppState>) -> Response {
             })
             .collect();
         changes.push_str(&format!(
-            "<h3>From version {} to {} (in force {})</h3><ul>{items}</ul>",
-            escape(&pair[0].version),
-            escape(&pair[1].version),
-            pair[1].effective
+            "<h3>From version <a href=\"/centre/policy/{old}\">{old}</a> to {new} (in force {})</h3><ul>{items}</ul>",
+            pair[1].effective,
+            old = escape(&pair[0].version),
+            new = escape(&pair[1].version),
         ));
     }
     if changes.is_empty() {
@@ -679,4 +679,32 @@ pub async fn policy(State(state): State<AppState>) -> Response {
         None => format!("{rendered}{history}"),
     };
     axum::response::Html(html).into_response()
+}
+
+/// `GET /centre/policy/{version}`: an earlier version, as it read.
+pub async fn policy_version(
+    State(state): State<AppState>,
+    Path(version): Path<String>,
+) -> Response {
+    let current = state.policy.policy();
+    let Ok(Some(record)) = state
+        .store
+        .policy_version(current.policy.id.as_str(), &version)
+        .await
+    else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "There is no such version of the policy.",
+        );
+    };
+    let Ok(old) = vow_policy::check(&record.version, &record.text) else {
+        return refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "This version no longer reads.",
+        );
+    };
+    match vow_policy::render::render(&old.policy, vow_policy::render::Format::Html, "en") {
+        Ok(html) => axum::response::Html(html).into_response(),
+        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }

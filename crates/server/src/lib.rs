@@ -105,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .route("/centre/me/requests", post(centre::request))
         .route("/centre/requests/{request}/export", get(centre::export))
         .route("/centre/policy", get(centre::policy))
+        .route("/centre/policy/{version}", get(centre::policy_version))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(health::openapi))

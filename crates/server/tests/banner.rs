@@ -261,3 +261,93 @@ async fn the_banner_speaks_the_language_of_the_page() {
     s.quit().await;
     state.store.close().await;
 }
+
+/// Kids Code Dojo (seed with `_ga_*`): the keyboard reaches and works the
+/// banner; rejecting deletes cookies by pattern on every path; accepting
+/// loads the blocked frame; a material change of the banner asks again;
+/// dark mode is honoured (screenshot).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_patterns_frames_and_asking_again() {
+    let (url, state, _dir) = serve("kids-coding-franchise").await;
+    let driver = Driver::start().await;
+    let s = driver.session(1280, 900).await;
+    s.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+    )
+    .await;
+    s.go(&format!("{url}/demo")).await;
+    s.until("document.getElementById('vow-banner')").await;
+    s.screenshot("banner-dark.png").await;
+    s.cdp("Emulation.setEmulatedMedia", json!({"features": []}))
+        .await;
+
+    // Cookies a tracker left on two paths, matched by `_ga_*`.
+    s.js("document.cookie = '_ga_ABC123=1; path=/'; document.cookie = '_ga_XYZ=1; path=/demo'")
+        .await;
+    assert!(
+        s.js("return document.cookie")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("_ga_XYZ")
+    );
+
+    // The focus is on the first button; Enter works it.
+    let focused = s.call(reqwest::Method::GET, "/element/active", None).await;
+    let element = focused
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_owned();
+    let text = s
+        .call(
+            reqwest::Method::GET,
+            &format!("/element/{element}/text"),
+            None,
+        )
+        .await;
+    assert_eq!(text, "Reject all");
+    s.call(
+        reqwest::Method::POST,
+        &format!("/element/{element}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    )
+    .await;
+    s.until("!document.getElementById('vow-banner')").await;
+    let left = s.js("return document.cookie").await;
+    assert!(!left.as_str().unwrap().contains("_ga_"), "{left}");
+    assert_eq!(
+        s.js("return document.querySelector('iframe[data-vow-category]').getAttribute('src')")
+            .await,
+        Value::Null,
+        "the advertising frame stays blocked"
+    );
+
+    // Accept all in the second layer: the frame loads.
+    s.js("vow.open()").await;
+    s.until("document.getElementById('vow-c-advertising')")
+        .await;
+    s.click("#vow-banner .vow-main:nth-of-type(2)").await;
+    s.until(
+        "document.querySelector('iframe[data-vow-category]').getAttribute('src') == 'about:blank'",
+    )
+    .await;
+
+    // A choice made under another banner (a category or tracker since
+    // added) is asked again; the same banner is not.
+    s.go(&format!("{url}/demo")).await;
+    s.until("document.readyState == 'complete'").await;
+    assert_eq!(
+        s.js("return !!document.getElementById('vow-banner')").await,
+        false
+    );
+    s.js("var c = JSON.parse(decodeURIComponent(document.cookie.match(/vow_consent=([^;]*)/)[1])); c.m = 'an-older-banner'; document.cookie = 'vow_consent=' + encodeURIComponent(JSON.stringify(c)) + '; path=/'")
+        .await;
+    s.go(&format!("{url}/demo")).await;
+    s.until("document.getElementById('vow-banner')").await;
+    assert_eq!(s.js("return vow.consent()").await, Value::Null);
+    s.quit().await;
+    state.store.close().await;
+}

@@ -193,3 +193,43 @@ async fn a_person_signs_in_chooses_asks_and_downloads() {
     s.quit().await;
     state.store.close().await;
 }
+
+/// The policy page shows what changed from the earlier version this server
+/// ran, and that version itself, as it read.
+#[tokio::test]
+async fn the_policy_page_keeps_its_earlier_versions() {
+    let v1 = common::example("course-shop");
+    let app = common::TestApp::sqlite(&v1).await;
+    let v2 = v1
+        .replace("  version: \"1\"", "  version: \"2\"")
+        .replace("  effective: 2021-01-01", "  effective: 2026-12-01")
+        .replace(
+            "name: Promotional messages, surveys and business updates",
+            "name: Offers and news",
+        );
+    assert_ne!(v1, v2);
+    let app = app.restart(&v2).await.expect("version 2 starts");
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .send(
+                    axum::http::Request::get(path)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(answer.status, axum::http::StatusCode::OK, "{path}");
+            answer.body.as_str().unwrap().to_owned()
+        }
+    };
+    let now = page("/centre/policy").await;
+    assert!(
+        now.contains("From version <a href=\"/centre/policy/1\">1</a> to 2"),
+        "{now}"
+    );
+    assert!(now.contains("Offers and news"));
+    let then = page("/centre/policy/1").await;
+    assert!(then.contains("Promotional messages, surveys and business updates"));
+    assert!(!then.contains("Offers and news"));
+}
