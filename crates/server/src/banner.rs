@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use vow_policy::{Policy, Tracker, TrackerCategory};
-use vow_store::{Actor, ActorKind, Event, EventKind, EventSource};
+use vow_store::{EventKind, EventSource};
 
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
@@ -325,35 +325,17 @@ pub async fn record(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(512).collect());
-    let base = uuid::Uuid::now_v7().to_string();
     let count = kinds.len();
-    let events: Vec<Event> = kinds
-        .into_iter()
-        .enumerate()
-        .map(|(i, kind)| Event {
-            seq: 0,
-            id: format!("{base}:{i}"),
-            subject: subject.clone(),
-            at: chrono::Utc::now(),
-            actor: Actor {
-                kind: ActorKind::Subject,
-                id: subject.clone(),
-            },
-            source: EventSource {
-                channel: "banner".to_owned(),
-                document_version: Some(format!("banner/{}", body.policy)),
-                text_hash: Some(body.text_hash.clone()),
-                ip: ip.clone(),
-                user_agent: user_agent.clone(),
-                evidence: body.gpc.then(|| "Sec-GPC: 1".to_owned()),
-                api_key: None,
-            },
-            policy_version: policy.policy.version.clone(),
-            kind,
-            prev_hash: String::new(),
-            hash: String::new(),
-        })
-        .collect();
+    let source = EventSource {
+        channel: "banner".to_owned(),
+        document_version: Some(format!("banner/{}", body.policy)),
+        text_hash: Some(body.text_hash.clone()),
+        ip,
+        user_agent,
+        evidence: body.gpc.then(|| "Sec-GPC: 1".to_owned()),
+        api_key: None,
+    };
+    let events = state.own_events(&subject, source, kinds);
     if !events.is_empty() {
         state.record(events).await?;
     }

@@ -28,10 +28,11 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use vow_dsr::request::{Actor, ActorKind, Guardianship, NewRequest, RequestKind};
 use vow_dsr::runner::{Backoff, Desk, Names, Opening, Quiet};
-use vow_policy::{Channel, ConsentModel, LawfulBasis, Purpose, VerificationMethod};
-use vow_store::{AnyStore, Event, EventKind, EventSource, LedgerKey, RequestQuery, Store};
+use vow_policy::{Channel, VerificationMethod};
+use vow_store::{AnyStore, EventKind, EventSource, LedgerKey, RequestQuery, Store};
 
 use crate::pages::{escape, page};
+use crate::routes::subjects::takes_consent;
 use crate::signed::Signer;
 use crate::state::AppState;
 
@@ -104,18 +105,6 @@ fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-fn takes_consent(p: &Purpose) -> bool {
-    p.consent.model != ConsentModel::None
-        || p.consent
-            .by_jurisdiction
-            .values()
-            .any(|m| *m != ConsentModel::None)
-        || p.basis
-            .entries()
-            .iter()
-            .any(|(_, b)| *b == LawfulBasis::Consent)
 }
 
 const CHANNELS: [(Channel, &str); 4] = [
@@ -432,32 +421,6 @@ fn channel_id(channel: Channel) -> String {
         .unwrap_or_default()
 }
 
-fn event(state: &AppState, subject: &str, id: String, kind: EventKind) -> Event {
-    Event {
-        seq: 0,
-        id,
-        subject: subject.to_owned(),
-        at: Utc::now(),
-        actor: vow_store::Actor {
-            kind: vow_store::ActorKind::Subject,
-            id: subject.to_owned(),
-        },
-        source: EventSource {
-            channel: "privacy_centre".to_owned(),
-            document_version: None,
-            text_hash: None,
-            ip: None,
-            user_agent: None,
-            evidence: Some("signed in by a link to the address".to_owned()),
-            api_key: None,
-        },
-        policy_version: state.policy.version().to_owned(),
-        kind,
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
-}
-
 /// `POST /centre/me/choices`: records what changed.
 pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
     let Some(subject) = state.centre.subject(&headers) else {
@@ -500,12 +463,12 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
             kinds.push(EventKind::PreferenceSet { channel, opted_out });
         }
     }
-    let base = uuid::Uuid::now_v7().to_string();
-    let events: Vec<Event> = kinds
-        .into_iter()
-        .enumerate()
-        .map(|(i, kind)| event(&state, &subject, format!("{base}:{i}"), kind))
-        .collect();
+    let source = EventSource {
+        channel: "privacy_centre".to_owned(),
+        evidence: Some("signed in by a link to the address".to_owned()),
+        ..EventSource::default()
+    };
+    let events = state.own_events(&subject, source, kinds);
     if !events.is_empty()
         && let Err(e) = state.record(events).await
     {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 use vow_engine::SubjectState;
-use vow_store::{AnyStore, Event, Store};
+use vow_store::{Actor, ActorKind, AnyStore, Event, EventKind, EventSource, Store};
 
 use crate::auth::KeyRing;
 use crate::cache::SubjectCache;
@@ -74,6 +74,38 @@ impl AppState {
     /// A subject's state, from the cache.
     pub async fn subject_state(&self, subject: &str) -> ApiResult<Arc<SubjectState>> {
         Ok(self.subjects.get(&self.store, subject).await?)
+    }
+
+    /// The events of something `subject` did themselves (a banner choice,
+    /// a click on an unsubscribe link, a switch in the privacy centre):
+    /// one per kind, ids `<UUIDv7>:<n>`, under the policy in force.
+    pub fn own_events(
+        &self,
+        subject: &str,
+        source: EventSource,
+        kinds: Vec<EventKind>,
+    ) -> Vec<Event> {
+        let base = uuid::Uuid::now_v7().to_string();
+        let at = chrono::Utc::now();
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| Event {
+                seq: 0,
+                id: format!("{base}:{i}"),
+                subject: subject.to_owned(),
+                at,
+                actor: Actor {
+                    kind: ActorKind::Subject,
+                    id: subject.to_owned(),
+                },
+                source: source.clone(),
+                policy_version: self.policy.version().to_owned(),
+                kind,
+                prev_hash: String::new(),
+                hash: String::new(),
+            })
+            .collect()
     }
 
     /// Appends events (all or nothing) and forgets the subjects' cached states.

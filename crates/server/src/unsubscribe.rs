@@ -21,13 +21,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use vow_policy::{ConsentModel, LawfulBasis, Purpose, PurposeTag};
-use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, LedgerKey};
+use vow_policy::{Purpose, PurposeTag};
+use vow_store::{Event, EventKind, EventSource, LedgerKey};
 
 use crate::auth::{Authorized, Write};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
 use crate::pages::{escape, page};
+use crate::routes::subjects::takes_consent;
 use crate::signed::Signer;
 use crate::state::AppState;
 
@@ -132,18 +133,6 @@ pub async fn headers(
     }))
 }
 
-fn takes_consent(p: &Purpose) -> bool {
-    p.consent.model != ConsentModel::None
-        || p.consent
-            .by_jurisdiction
-            .values()
-            .any(|m| *m != ConsentModel::None)
-        || p.basis
-            .entries()
-            .iter()
-            .any(|(_, b)| *b == LawfulBasis::Consent)
-}
-
 fn is_marketing(p: &Purpose) -> bool {
     p.tags.iter().any(|t| {
         matches!(
@@ -168,34 +157,12 @@ fn stop(p: &Purpose) -> EventKind {
 }
 
 fn events(state: &AppState, claim: &Claim, evidence: &str, kinds: Vec<EventKind>) -> Vec<Event> {
-    let base = uuid::Uuid::now_v7().to_string();
-    kinds
-        .into_iter()
-        .enumerate()
-        .map(|(i, kind)| Event {
-            seq: 0,
-            id: format!("{base}:{i}"),
-            subject: claim.subject.clone(),
-            at: chrono::Utc::now(),
-            actor: Actor {
-                kind: ActorKind::Subject,
-                id: claim.subject.clone(),
-            },
-            source: EventSource {
-                channel: "unsubscribe_link".to_owned(),
-                document_version: None,
-                text_hash: None,
-                ip: None,
-                user_agent: None,
-                evidence: Some(evidence.to_owned()),
-                api_key: None,
-            },
-            policy_version: state.policy.version().to_owned(),
-            kind,
-            prev_hash: String::new(),
-            hash: String::new(),
-        })
-        .collect()
+    let source = EventSource {
+        channel: "unsubscribe_link".to_owned(),
+        evidence: Some(evidence.to_owned()),
+        ..EventSource::default()
+    };
+    state.own_events(&claim.subject, source, kinds)
 }
 
 fn invalid_link() -> Response {

@@ -181,7 +181,7 @@ fn purpose<'p>(state: &'p AppState, id: &str, field: String) -> ApiResult<&'p Pu
 }
 
 /// A purpose a person can say yes or no to.
-fn takes_consent(p: &Purpose) -> bool {
+pub(crate) fn takes_consent(p: &Purpose) -> bool {
     p.consent.model != ConsentModel::None
         || p.consent
             .by_jurisdiction
