@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
-use vow_dsr::request::{Actor, ActorKind, Guardianship, NewRequest, RequestKind};
+use vow_dsr::request::{Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind};
 use vow_dsr::runner::{Backoff, Desk, Names, Opening, Quiet};
 use vow_policy::{Channel, VerificationMethod};
 use vow_store::{AnyStore, EventKind, EventSource, LedgerKey, RequestQuery, Store};
@@ -300,17 +300,117 @@ pub async fn sign_out() -> Response {
         .into_response()
 }
 
-/// `GET /centre/me`: the person's choices and requests.
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(subject) = state.centre.subject(&headers) else {
-        return Redirect::to("/centre").into_response();
+/// Whose page it is: the signed-in person's own or, with `for`, their
+/// child's, when the ledger links them as the child's parent or guardian.
+struct Acting {
+    me: String,
+    subject: String,
+}
+
+impl Acting {
+    fn for_child(&self) -> bool {
+        self.me != self.subject
+    }
+
+    /// Who the ledger says acted.
+    fn actor(&self) -> vow_store::Actor {
+        vow_store::Actor {
+            kind: if self.for_child() {
+                vow_store::ActorKind::Agent
+            } else {
+                vow_store::ActorKind::Subject
+            },
+            id: self.me.clone(),
+        }
+    }
+
+    /// The hidden field and the query that keep the page on the child.
+    fn hidden(&self) -> String {
+        if self.for_child() {
+            format!(
+                r#"<input type="hidden" name="for" value="{}">"#,
+                escape(&self.subject)
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    fn back(&self) -> String {
+        if self.for_child() {
+            let mut url = String::from("/centre/me?");
+            url.push_str(
+                &form_urlencoded::Serializer::new(String::new())
+                    .append_pair("for", &self.subject)
+                    .finish(),
+            );
+            url
+        } else {
+            "/centre/me".to_owned()
+        }
+    }
+}
+
+async fn acting(
+    state: &AppState,
+    headers: &HeaderMap,
+    child: Option<&str>,
+) -> Result<Acting, Response> {
+    let Some(me) = state.centre.subject(headers) else {
+        return Err(Redirect::to("/centre").into_response());
     };
+    let Some(child) = child.map(str::trim).filter(|c| !c.is_empty() && *c != me) else {
+        return Ok(Acting {
+            subject: me.clone(),
+            me,
+        });
+    };
+    let events = state
+        .store
+        .subject_events(child, 0, 10_000)
+        .await
+        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+    let linked = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::GuardianLinked { guardian, verified: true } if *guardian == me)
+    });
+    if !linked {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "You are not linked as this person's parent or guardian. The organisation links you \
+             when it verifies that you are.",
+        ));
+    }
+    Ok(Acting {
+        me,
+        subject: child.to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ForParam {
+    #[serde(rename = "for")]
+    child: Option<String>,
+}
+
+/// `GET /centre/me[?for=<child>]`: the person's (or their child's) choices
+/// and requests.
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(param): axum::extract::Query<ForParam>,
+) -> Response {
+    let who = match acting(&state, &headers, param.child.as_deref()).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
+    };
+    let subject = who.subject.clone();
     let policy = state.policy.policy();
     let current = match state.subject_state(&subject).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    let csrf = state.centre.form_token(&subject);
+    let csrf = state.centre.form_token(&who.me);
+    let hidden = who.hidden();
     let mut purposes = String::new();
     for p in policy.purposes.iter().filter(|p| takes_consent(p)) {
         let on = current.consent(p.id.as_str()).is_some_and(|c| c.given);
@@ -353,9 +453,20 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
         let export = if (r.kind == "access" || r.kind == "portability")
             && matches!(r.status.as_str(), "completed" | "partially_completed")
         {
+            let on_behalf = if who.for_child() {
+                format!(
+                    "?{}",
+                    form_urlencoded::Serializer::new(String::new())
+                        .append_pair("for", &who.subject)
+                        .finish()
+                )
+            } else {
+                String::new()
+            };
             format!(
-                r#" <a href="/centre/requests/{}/export">Download</a>"#,
-                escape(&r.id)
+                r#" <a href="/centre/requests/{}/export{}">Download</a>"#,
+                escape(&r.id),
+                escape(&on_behalf)
             )
         } else {
             String::new()
@@ -382,13 +493,52 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .map(|(id, label)| format!(r#"<option value="{id}">{label}</option>"#))
         .collect();
     let jurisdiction = current.jurisdiction.clone().unwrap_or_default();
-    page(
-        "Your privacy",
-        &format!(
-            r#"<h1>Your privacy</h1>
-<form method="post" action="/centre/sign-out"><p>Signed in as {who}. <button class="alt" type="submit">Sign out</button></p></form>
-<form method="post" action="/centre/me/choices">
+    let (title, heading) = if who.for_child() {
+        (
+            "Your child's privacy".to_owned(),
+            format!(
+                "<h1>Your child's privacy</h1><p class=\"note\">You act for {} as their parent or guardian. <a href=\"/centre/me\">Back to your own page</a></p>",
+                escape(&subject)
+            ),
+        )
+    } else {
+        (
+            "Your privacy".to_owned(),
+            "<h1>Your privacy</h1>".to_owned(),
+        )
+    };
+    let others = if who.for_child() {
+        String::new()
+    } else {
+        format!(
+            r#"<h2>For someone else</h2>
+<form method="get" action="/centre/me">
+<label for="child">Your child's account id</label>
+<input type="text" id="child" name="for" required>
+<p><button type="submit">Manage my child's data</button></p>
+</form>
+<form method="post" action="/centre/me/agent">
 <input type="hidden" name="csrf" value="{csrf}">
+<fieldset><legend>Ask as someone's authorised agent</legend>
+<label for="person">Their e-mail address</label>
+<input type="email" id="person" name="person" required>
+<label for="agent-right">Ask for</label>
+<select id="agent-right" name="right">{options}</select>
+<label for="agent-jurisdiction">Where they live (country code)</label>
+<input type="text" id="agent-jurisdiction" name="jurisdiction" required pattern="[A-Za-z]{{2}}(-[A-Za-z0-9]{{1,3}})?">
+<label><input type="checkbox" name="permission" value="signed" required> I hold their signed permission to ask for them</label>
+</fieldset>
+<p><button type="submit">Send the request for them</button></p>
+</form>"#
+        )
+    };
+    page(
+        &title,
+        &format!(
+            r#"{heading}
+<form method="post" action="/centre/sign-out"><p>Signed in as {me}. <button class="alt" type="submit">Sign out</button></p></form>
+<form method="post" action="/centre/me/choices">
+<input type="hidden" name="csrf" value="{csrf}">{hidden}
 <h2>What {org} may do</h2>
 <fieldset><legend>Uses that need your agreement</legend>{purposes}</fieldset>
 <fieldset><legend>Messages that are not about your account or orders</legend>{channels}</fieldset>
@@ -397,15 +547,16 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
 <h2>Your requests</h2>
 {table}
 <form method="post" action="/centre/me/requests">
-<input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="csrf" value="{csrf}">{hidden}
 <label for="right">Ask for</label>
 <select id="right" name="right">{options}</select>
 <label for="jurisdiction">Where you live (country code: FR, GB, US-CA)</label>
 <input type="text" id="jurisdiction" name="jurisdiction" value="{jurisdiction}" required pattern="[A-Za-z]{{2}}(-[A-Za-z0-9]{{1,3}})?">
 <p><button type="submit">Send my request</button></p>
 </form>
+{others}
 <p><a href="/centre/policy">Read the privacy policy and what changed</a></p>"#,
-            who = escape(&subject),
+            me = escape(&who.me),
             org = escape(&policy.organisation.name),
             jurisdiction = escape(&jurisdiction),
         ),
@@ -423,11 +574,13 @@ fn channel_id(channel: Channel) -> String {
 
 /// `POST /centre/me/choices`: records what changed.
 pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    let Some(subject) = state.centre.subject(&headers) else {
-        return Redirect::to("/centre").into_response();
-    };
     let fields = form(&body);
-    if !state.centre.form_ok(&subject, field(&fields, "csrf")) {
+    let who = match acting(&state, &headers, field(&fields, "for")).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
+    };
+    let subject = who.subject.clone();
+    if !state.centre.form_ok(&who.me, field(&fields, "csrf")) {
         return refuse(
             StatusCode::FORBIDDEN,
             "This form is out of date: open the page again.",
@@ -468,38 +621,163 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
         evidence: Some("signed in by a link to the address".to_owned()),
         ..EventSource::default()
     };
-    let events = state.own_events(&subject, source, kinds);
+    let events = state.events_by(&subject, who.actor(), source, kinds);
     if !events.is_empty()
         && let Err(e) = state.record(events).await
     {
         return e.into_response();
     }
-    Redirect::to("/centre/me").into_response()
+    Redirect::to(&who.back()).into_response()
 }
 
 /// `POST /centre/me/requests`: opens a request; the session is the
 /// `account` check where the right accepts it.
 pub async fn request(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    let Some(subject) = state.centre.subject(&headers) else {
-        return Redirect::to("/centre").into_response();
-    };
     let fields = form(&body);
-    if !state.centre.form_ok(&subject, field(&fields, "csrf")) {
+    let who = match acting(&state, &headers, field(&fields, "for")).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
+    };
+    if !state.centre.form_ok(&who.me, field(&fields, "csrf")) {
         return refuse(
             StatusCode::FORBIDDEN,
             "This form is out of date: open the page again.",
         );
     }
-    let kind = match field(&fields, "right").unwrap_or_default() {
+    let agent = who.for_child().then(|| Agent {
+        kind: AgentKind::Parent,
+        id: who.me.clone(),
+        proof: Vec::new(),
+    });
+    let (email, account) = if who.for_child() {
+        (None, Some(who.subject.clone()))
+    } else {
+        (Some(who.subject.clone()), None)
+    };
+    match open_request(
+        &state,
+        &fields,
+        &who.subject,
+        agent,
+        email,
+        account,
+        who.actor(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&who.back()).into_response(),
+        Err(answer) => answer,
+    }
+}
+
+/// `POST /centre/me/agent`: the signed-in person asks for someone else as
+/// their authorised agent, holding their signed permission. Where the
+/// policy makes the person confirm (KIDS-17), the request waits for them.
+pub async fn agent(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    let fields = form(&body);
+    let who = match acting(&state, &headers, None).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
+    };
+    if !state.centre.form_ok(&who.me, field(&fields, "csrf")) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "This form is out of date: open the page again.",
+        );
+    }
+    let person = field(&fields, "person")
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    if person.parse::<vow_mail::Address>().is_err() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Give the person's e-mail address.",
+        );
+    }
+    if field(&fields, "permission") != Some("signed") {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "An agent asks only with the person's signed permission.",
+        );
+    }
+    let agent = Agent {
+        kind: AgentKind::AuthorisedAgent,
+        id: who.me.clone(),
+        proof: vec![vow_policy::AgentProof::SignedPermission],
+    };
+    let actor = vow_store::Actor {
+        kind: vow_store::ActorKind::Agent,
+        id: who.me.clone(),
+    };
+    let case = match open_request(
+        &state,
+        &fields,
+        &person,
+        Some(agent),
+        Some(person.clone()),
+        None,
+        actor,
+    )
+    .await
+    {
+        Ok(case) => case,
+        Err(answer) => return answer,
+    };
+    let next = match &case.request.state {
+        vow_dsr::request::RequestState::Denied { reason, appeal } => format!(
+            "<p>It cannot be granted: {}.</p>{}",
+            escape(&reason.to_string()),
+            appeal
+                .as_ref()
+                .map(|a| format!("<p>{}.</p>", escape(&a.to_string())))
+                .unwrap_or_default()
+        ),
+        _ if case.request.subject_confirms => format!(
+            "<p>{} will ask {} to confirm it before anything is done.</p>",
+            escape(&state.policy.policy().organisation.name),
+            escape(&vow_mail::mask(&person))
+        ),
+        _ => "<p>It will be answered once the person's identity is checked.</p>".to_owned(),
+    };
+    page(
+        "Request sent",
+        &format!(
+            "<h1>Request sent</h1><p>Request <code>{}</code> for {} is {}.</p>{next}<p><a href=\"/centre/me\">Back</a></p>",
+            escape(&case.request.id),
+            escape(&vow_mail::mask(&person)),
+            escape(&case.request.status().replace('_', " "))
+        ),
+    )
+    .into_response()
+}
+
+/// Opens a request from one of the centre's forms (`right`,
+/// `jurisdiction`) for `subject`.
+async fn open_request(
+    state: &AppState,
+    fields: &[(String, String)],
+    subject: &str,
+    agent: Option<Agent>,
+    email: Option<String>,
+    account_id: Option<String>,
+    by: vow_store::Actor,
+) -> Result<vow_dsr::runner::Case, Response> {
+    let kind = match field(fields, "right").unwrap_or_default() {
         "access" => RequestKind::Access,
         "portability" => RequestKind::Portability,
         "erasure" => RequestKind::Erasure,
         "restriction" => RequestKind::Restriction,
         "objection" => RequestKind::Objection { purpose: None },
         "right_to_know" => RequestKind::RightToKnow,
-        _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Choose what you ask for."),
+        _ => {
+            return Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Choose what you ask for.",
+            ));
+        }
     };
-    let jurisdiction = field(&fields, "jurisdiction")
+    let jurisdiction = field(fields, "jurisdiction")
         .unwrap_or_default()
         .trim()
         .to_uppercase();
@@ -507,47 +785,59 @@ pub async fn request(State(state): State<AppState>, headers: HeaderMap, body: St
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     let id = format!("req-{}", hex::encode(bytes));
     let now = Utc::now();
+    let by_agent = agent.is_some();
+    let parent = agent.as_ref().is_some_and(|a| a.kind == AgentKind::Parent);
+    let actor = if by_agent {
+        Actor::new(ActorKind::Agent, by.id.clone())
+    } else {
+        Actor::new(ActorKind::Subject, subject.to_owned())
+    };
     let opening = Opening {
         new: NewRequest {
             id: id.clone(),
             kind,
-            subject: subject.clone(),
+            subject: subject.to_owned(),
             jurisdiction,
-            agent: None,
+            agent,
             guardianship: Guardianship::default(),
             arrival: None,
         },
         names: Names {
-            email: Some(subject.clone()),
+            email,
             phone: None,
-            account_id: None,
+            account_id,
         },
         changes: Vec::new(),
-        actor: Actor::new(ActorKind::Subject, subject.clone()),
+        actor: actor.clone(),
         holidays: Vec::new(),
     };
-    let desk = desk(&state);
+    let desk = desk(state);
     let case = match desk.create(opening, now).await {
         Ok(case) => case,
-        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Err(e) => return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string())),
     };
-    if case
-        .request
-        .verification
-        .methods()
-        .contains(&VerificationMethod::Account)
-        && let Err(e) = desk
-            .checked(
-                &id,
-                VerificationMethod::Account,
-                Actor::new(ActorKind::Subject, subject.clone()),
-                now,
-            )
-            .await
+    // The session is the signed-in person's `account` check: for their own
+    // request, or for their child's (the ledger links them). An agent's
+    // session proves who the agent is, not who the person is.
+    if (!by_agent || parent)
+        && !case.request.state.is_final()
+        && case
+            .request
+            .verification
+            .methods()
+            .contains(&VerificationMethod::Account)
     {
-        tracing::warn!(request = %id, error = %e, "the session did not verify the request");
+        match desk
+            .checked(&id, VerificationMethod::Account, actor, now)
+            .await
+        {
+            Ok(checked) => return Ok(checked),
+            Err(e) => {
+                tracing::warn!(request = %id, error = %e, "the session did not verify the request");
+            }
+        }
     }
-    Redirect::to("/centre/me").into_response()
+    Ok(case)
 }
 
 /// `GET /centre/requests/{request}/export`: the person's own package.
@@ -555,13 +845,15 @@ pub async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    axum::extract::Query(param): axum::extract::Query<ForParam>,
 ) -> Response {
-    let Some(subject) = state.centre.subject(&headers) else {
-        return Redirect::to("/centre").into_response();
+    let who = match acting(&state, &headers, param.child.as_deref()).await {
+        Ok(who) => who,
+        Err(answer) => return answer,
     };
     let desk = desk(&state);
     match desk.load(&id).await {
-        Ok(case) if case.request.subject == subject => {}
+        Ok(case) if case.request.subject == who.subject => {}
         _ => return refuse(StatusCode::NOT_FOUND, "There is no such request of yours."),
     }
     let mut zip = std::io::Cursor::new(Vec::new());

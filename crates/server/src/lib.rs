@@ -103,6 +103,7 @@ pub fn app(state: AppState) -> Router {
         .route("/centre/me", get(centre::me))
         .route("/centre/me/choices", post(centre::choices))
         .route("/centre/me/requests", post(centre::request))
+        .route("/centre/me/agent", post(centre::agent))
         .route("/centre/requests/{request}/export", get(centre::export))
         .route("/centre/policy", get(centre::policy))
         .route("/centre/policy/{version}", get(centre::policy_version))

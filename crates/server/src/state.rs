@@ -85,6 +85,22 @@ impl AppState {
         source: EventSource,
         kinds: Vec<EventKind>,
     ) -> Vec<Event> {
+        let actor = Actor {
+            kind: ActorKind::Subject,
+            id: subject.to_owned(),
+        };
+        self.events_by(subject, actor, source, kinds)
+    }
+
+    /// [`own_events`](Self::own_events) made by `actor` for `subject` (a
+    /// parent for their child).
+    pub fn events_by(
+        &self,
+        subject: &str,
+        actor: Actor,
+        source: EventSource,
+        kinds: Vec<EventKind>,
+    ) -> Vec<Event> {
         let base = uuid::Uuid::now_v7().to_string();
         let at = chrono::Utc::now();
         kinds
@@ -95,10 +111,7 @@ impl AppState {
                 id: format!("{base}:{i}"),
                 subject: subject.to_owned(),
                 at,
-                actor: Actor {
-                    kind: ActorKind::Subject,
-                    id: subject.to_owned(),
-                },
+                actor: actor.clone(),
                 source: source.clone(),
                 policy_version: self.policy.version().to_owned(),
                 kind,

@@ -10,11 +10,43 @@ mod common;
 
 use std::time::Duration;
 
-use common::browser::{Driver, serve_with};
+use common::browser::{Driver, Session, serve_with};
 use serde_json::{Value, json};
 use vow_mail::sink::Sink;
 use vow_server::Settings;
 use vow_store::Store;
+
+/// Signs `email` in through the mailed link; checks that opening the link
+/// alone signs no one in.
+async fn sign_in(s: &Session<'_>, url: &str, sink: &Sink, email: &str) {
+    s.go(&format!("{url}/centre")).await;
+    s.until("document.getElementById('email')").await;
+    s.js(&format!(
+        "document.getElementById('email').value = '{email}'"
+    ))
+    .await;
+    s.click("main form button").await;
+    s.until("document.querySelector('h1').textContent == 'Check your e-mail'")
+        .await;
+    let mail = sink.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(mail.rcpt_to, [email.to_lowercase()]);
+    let link = mail
+        .text
+        .as_deref()
+        .unwrap()
+        .split_whitespace()
+        .find(|w| w.starts_with(&format!("{url}/centre/link/")))
+        .expect("a sign-in link in the mail")
+        .to_owned();
+    s.call(reqwest::Method::DELETE, "/cookie", None).await;
+    s.go(&link).await;
+    s.until("document.querySelector('main form button')").await;
+    let cookies = s.call(reqwest::Method::GET, "/cookie", None).await;
+    assert_eq!(cookies, json!([]), "nothing before Continue");
+    s.click("main form button").await;
+    s.until("document.querySelector('h1') && document.querySelector('h1').textContent == 'Your privacy'")
+        .await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_in_chooses_asks_and_downloads() {
@@ -37,29 +69,7 @@ async fn a_person_signs_in_chooses_asks_and_downloads() {
         s.axe_in("document.querySelector('main')").await,
         Vec::<String>::new()
     );
-    s.js("document.getElementById('email').value = 'Ada@Example.org'")
-        .await;
-    s.click("main form button").await;
-    s.until("document.querySelector('h1').textContent == 'Check your e-mail'")
-        .await;
-    let mail = sink.next(Duration::from_secs(10)).await.unwrap();
-    assert_eq!(mail.rcpt_to, ["ada@example.org"]);
-    let link = mail
-        .text
-        .as_deref()
-        .unwrap()
-        .split_whitespace()
-        .find(|w| w.starts_with(&format!("{url}/centre/link/")))
-        .expect("a sign-in link in the mail")
-        .to_owned();
-    // Opening the link signs no one in until the person continues.
-    s.go(&link).await;
-    s.until("document.querySelector('main form button')").await;
-    let cookies = s.call(reqwest::Method::GET, "/cookie", None).await;
-    assert_eq!(cookies, json!([]), "nothing before Continue");
-    s.click("main form button").await;
-    s.until("document.querySelector('h1').textContent == 'Your privacy'")
-        .await;
+    sign_in(&s, &url, &sink, "Ada@Example.org").await;
     let cookies = s.call(reqwest::Method::GET, "/cookie", None).await;
     let session = &cookies[0];
     assert_eq!(session["name"], "vow_centre");
@@ -232,4 +242,141 @@ async fn the_policy_page_keeps_its_earlier_versions() {
     let then = page("/centre/policy/1").await;
     assert!(then.contains("Promotional messages, surveys and business updates"));
     assert!(!then.contains("Offers and news"));
+}
+
+/// KIDS-02 and KIDS-17 in the centre: a parent the ledger links to their
+/// child manages the child's consents and asks for the child's data; a
+/// parent not linked is refused; an authorised agent asks for someone
+/// else, who must confirm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_acts_for_their_child_and_an_agent_for_someone_else() {
+    let sink = Sink::start().await.unwrap();
+    let (url, state, _dir) = serve_with(
+        "kids-coding-franchise",
+        Settings {
+            mail: Some(sink.config()),
+            ..Settings::default()
+        },
+    )
+    .await;
+    let staff = vow_store::Actor {
+        kind: vow_store::ActorKind::Staff,
+        id: "front-desk".into(),
+    };
+    state
+        .record(state.events_by(
+            "child-7",
+            staff,
+            vow_store::EventSource::default(),
+            vec![
+                vow_store::EventKind::AttributesSet {
+                    jurisdiction: Some("GB".into()),
+                    birth_date: None,
+                    kind: Some("child".into()),
+                },
+                vow_store::EventKind::GuardianLinked {
+                    guardian: "parent@example.org".into(),
+                    verified: true,
+                },
+            ],
+        ))
+        .await
+        .unwrap();
+    let driver = Driver::start().await;
+    let s = driver.session(1280, 1000).await;
+    sign_in(&s, &url, &sink, "parent@example.org").await;
+
+    // Not their child: refused.
+    s.go(&format!("{url}/centre/me?for=child-8")).await;
+    s.until("document.querySelector('h1')").await;
+    let refused = s.js("return document.body.textContent").await;
+    assert!(
+        refused
+            .as_str()
+            .unwrap()
+            .contains("not linked as this person's parent"),
+        "{refused}"
+    );
+
+    // Their child: the child's page.
+    s.go(&format!("{url}/centre/me")).await;
+    s.until("document.getElementById('child')").await;
+    s.js("document.getElementById('child').value = 'child-7'")
+        .await;
+    s.click("form[action='/centre/me'][method=get] button")
+        .await;
+    s.until("document.querySelector('h1').textContent == \"Your child's privacy\"")
+        .await;
+    s.screenshot("centre-child.png").await;
+    s.click("input[name=purpose][value=sms_marketing]").await;
+    s.click("form[action='/centre/me/choices'] button").await;
+    s.until("document.querySelector('input[value=sms_marketing]') && document.querySelector('input[value=sms_marketing]').checked")
+        .await;
+    let events = state.store.subject_events("child-7", 0, 100).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        serde_json::to_value(&last.kind).unwrap(),
+        json!({"type": "consent_given", "purpose": "sms_marketing"})
+    );
+    assert_eq!(last.actor.id, "parent@example.org");
+    assert_eq!(
+        serde_json::to_value(&last.actor.kind).unwrap(),
+        json!("agent"),
+        "the parent acted"
+    );
+
+    // A copy of the child's data, asked by the parent.
+    s.js("document.getElementById('right').value = 'access'; document.getElementById('jurisdiction').value = 'GB'")
+        .await;
+    s.click("form[action='/centre/me/requests'] button").await;
+    s.until("document.querySelector('table')").await;
+    let requests = state
+        .store
+        .requests(&vow_store::RequestQuery {
+            subject: Some("child-7".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_ne!(requests[0].status, "denied", "{:?}", requests[0].body);
+    assert_eq!(
+        requests[0].body["request"]["agent"]["kind"], "parent",
+        "{}",
+        requests[0].body
+    );
+
+    // As an authorised agent for someone else (KIDS-17: the right to know
+    // in California): the person must confirm.
+    s.go(&format!("{url}/centre/me")).await;
+    s.until("document.getElementById('person')").await;
+    s.js(
+        "document.getElementById('person').value = 'sam@example.org';
+          document.getElementById('agent-right').value = 'right_to_know';
+          document.getElementById('agent-jurisdiction').value = 'US-CA';
+          document.querySelector('input[name=permission]').checked = true",
+    )
+    .await;
+    s.click("form[action='/centre/me/agent'] button").await;
+    s.until("document.querySelector('h1').textContent == 'Request sent'")
+        .await;
+    let text = s.js("return document.body.textContent").await;
+    assert!(text.as_str().unwrap().contains("to confirm"), "{text}");
+    let theirs = state
+        .store
+        .requests(&vow_store::RequestQuery {
+            subject: Some("sam@example.org".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(theirs.len(), 1);
+    let agent = &theirs[0].body["request"]["agent"];
+    assert_eq!(agent["kind"], "authorised_agent");
+    assert_eq!(agent["id"], "parent@example.org");
+    assert_eq!(agent["proof"], json!(["signed_permission"]));
+    s.quit().await;
+    state.store.close().await;
 }
