@@ -320,7 +320,7 @@ async fn a_parent_acts_for_their_child_and_an_agent_for_someone_else() {
     );
     assert_eq!(last.actor.id, "parent@example.org");
     assert_eq!(
-        serde_json::to_value(&last.actor.kind).unwrap(),
+        serde_json::to_value(last.actor.kind).unwrap(),
         json!("agent"),
         "the parent acted"
     );
