@@ -46,7 +46,13 @@ pub struct Centre {
     sessions: Signer,
     forms: Signer,
     base: String,
+    /// Sign-in links sent lately, per address: the form cannot be used to
+    /// flood someone's mailbox.
+    sent: std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
 }
+
+/// At most this many sign-in links per address per [`LINK_MINUTES`].
+const LINKS_PER_WINDOW: usize = 3;
 
 #[derive(Serialize, Deserialize)]
 struct LinkClaim {
@@ -67,7 +73,25 @@ impl Centre {
             sessions: Signer::new(ledger, "privacy-centre-session"),
             forms: Signer::new(ledger, "privacy-centre-form"),
             base: public_url.trim_end_matches('/').to_owned(),
+            sent: Default::default(),
         }
+    }
+
+    /// Whether another link may go to `email` now (and counts it).
+    fn may_send(&self, email: &str) -> bool {
+        let now = std::time::Instant::now();
+        let window = std::time::Duration::from_secs(LINK_MINUTES as u64 * 60);
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        sent.retain(|_, times| {
+            times.retain(|t| now.duration_since(*t) < window);
+            !times.is_empty()
+        });
+        let times = sent.entry(email.to_owned()).or_default();
+        if times.len() >= LINKS_PER_WINDOW {
+            return false;
+        }
+        times.push(now);
+        true
     }
 
     /// The signed-in subject, from the request's cookie.
@@ -189,6 +213,13 @@ pub async fn sign_in(State(state): State<AppState>, body: String) -> Response {
             "That is not an e-mail address: it looks like name@example.org.",
         );
     };
+    if !state.centre.may_send(&email) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Several sign-in links went to this address a moment ago: use the latest one, \
+             or ask again in a quarter of an hour.",
+        );
+    }
     let token = state.centre.links.seal(&LinkClaim {
         e: email.clone(),
         exp: (Utc::now() + Duration::minutes(LINK_MINUTES)).timestamp(),
@@ -961,5 +992,27 @@ pub async fn policy_version(
     match vow_policy::render::render(&old.policy, vow_policy::render::Format::Html, "en") {
         Ok(html) => axum::response::Html(html).into_response(),
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_links_to_one_address_are_limited() {
+        let key = LedgerKey::from_hex(&"4b".repeat(32)).unwrap();
+        let centre = Centre::new(&key, "http://127.0.0.1:8080");
+        for _ in 0..LINKS_PER_WINDOW {
+            assert!(centre.may_send("ada@example.org"));
+        }
+        assert!(
+            !centre.may_send("ada@example.org"),
+            "the fourth within 15 minutes"
+        );
+        assert!(
+            centre.may_send("bob@example.org"),
+            "another address is not held up"
+        );
     }
 }
