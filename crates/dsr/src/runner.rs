@@ -1021,7 +1021,7 @@ impl<S: Store> Desk<'_, S> {
     async fn guardianship(&self, subject: &str, guardian: &str) -> Result<Guardianship, DeskError> {
         let events = self.subject_events(subject).await?;
         let linked = events.iter().any(
-            |e| matches!(&e.kind, EventKind::GuardianLinked { guardian: g, .. } if g == guardian),
+            |e| matches!(&e.kind, EventKind::GuardianLinked { guardian: g, verified: true } if g == guardian),
         );
         let kind = self.store.state(subject).await?.kind;
         Ok(Guardianship {

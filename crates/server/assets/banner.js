@@ -71,7 +71,7 @@
   }
 
   function apply(choices, record) {
-    var allowed = { essential: true };
+    var before = saved && saved.c, allowed = { essential: true };
     C.categories.forEach(function (c) {
       if (c.fixed) { allowed[c.id] = true; return; }
       allowed[c.id] = !!choices[c.id] && !(gpc && c.gpc);
@@ -89,8 +89,14 @@
         C.cookie.days * 86400 + "; SameSite=Lax" + (location.protocol == "https:" ? "; Secure" : "");
       var body = { visitor: saved.v, choices: {}, text_hash: C.text_hash, policy: C.policy, gpc: gpc };
       C.categories.forEach(function (c) { if (!c.fixed) body.choices[c.id] = allowed[c.id]; });
+      var forget = function () { d.cookie = K + "=; path=/; max-age=0"; };
       if (w.fetch) fetch(C.endpoint, { method: "POST", keepalive: true,
-        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(function () {});
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+        .then(function (r) { if (r.status == 409) forget(); }).catch(function () {});
+      // Scripts that already ran keep running: a page reload stops them.
+      if (before && C.categories.some(function (c) { return before[c.id] && !allowed[c.id]; })) {
+        setTimeout(function () { location.reload(); }, 150);
+      }
     }
     unblock(allowed);
     listeners.forEach(function (f) { f(allowed); });

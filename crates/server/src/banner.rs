@@ -142,7 +142,7 @@ pub fn config(policy: &Policy) -> Value {
                 .any(|c| c.as_str() == "user.privacy_preferences")
         })
         .filter(|t| !t.duration.is_session())
-        .map(|t| t.duration.approx_seconds() / 86_400)
+        .map(|t| (t.duration.approx_seconds() / 86_400).max(1))
         .unwrap_or(DEFAULT_DAYS);
     let mut config = json!({
         "policy": policy.policy.version,
@@ -202,8 +202,13 @@ fn words(lang: &str) -> Value {
 pub fn script(policy: &Policy, gpc_header: bool) -> String {
     let mut config = config(policy);
     config["gpc_header"] = json!(gpc_header);
-    // `</` cannot close an inline <script> that embeds the file.
-    let config = config.to_string().replace("</", "<\\/");
+    // Nothing in the data can close or open a tag of a page that inlines
+    // the file, nor end a line inside a JavaScript string.
+    let config = config
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
     let style = serde_json::to_string(STYLE).expect("a string serialises");
     format!("{SCRIPT}({config},{style});\n")
 }
@@ -257,7 +262,8 @@ pub struct BannerChoice {
     pub text_hash: String,
     /// The policy version the banner was generated from.
     pub policy: String,
-    /// Whether the browser sent Global Privacy Control.
+    /// Whether the page saw `navigator.globalPrivacyControl` (the request's
+    /// own `Sec-GPC` header counts too).
     #[serde(default)]
     pub gpc: bool,
 }
@@ -274,7 +280,7 @@ pub struct BannerRecorded {
 /// banner's version and the hash of what it showed, the truncated IP and
 /// the user agent. Called by the visitor's browser; takes no key.
 #[utoipa::path(post, path = "/v1/banner/consent", tag = "banner", request_body = BannerChoice,
-    responses((status = 201, body = BannerRecorded), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = BannerRecorded), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn record(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -296,27 +302,52 @@ pub async fn record(
     }
     let policy = state.policy.policy();
     let config = config(policy);
+    // The proof says what was shown: only what this server shows is taken.
+    if body.policy != policy.policy.version || config["text_hash"] != body.text_hash.as_str() {
+        return Err(ApiError::new(
+            ErrorCode::BannerOutdated,
+            "the banner that was shown is not the one in force: nothing was recorded",
+        )
+        .hint("reload the page: the banner in force asks again"));
+    }
     let categories = config["categories"].as_array().cloned().unwrap_or_default();
-    let mut kinds = Vec::new();
-    for (category, allowed) in &body.choices {
-        let Some(known) = categories.iter().find(|c| c["id"] == *category) else {
+    for category in body.choices.keys() {
+        if !categories.iter().any(|c| c["id"] == *category) {
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,
                 format!("the banner has no category `{category}`"),
             )
             .field(format!("choices.{category}")));
+        }
+    }
+    let header_gpc = headers
+        .get("sec-gpc")
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+    let gpc = config["gpc"] == true && (body.gpc || header_gpc);
+    // One event per purpose: given only when every category that carries
+    // it was allowed (and GPC does not turn it off).
+    let mut purposes: std::collections::BTreeMap<String, bool> = Default::default();
+    for category in &categories {
+        let Some(&allowed) = category["id"].as_str().and_then(|id| body.choices.get(id)) else {
+            continue;
         };
-        // GPC wins over a click where the policy honours it.
-        let allowed = *allowed && !(body.gpc && known["gpc"] == true);
-        for purpose in known["purposes"].as_array().into_iter().flatten() {
+        let allowed = allowed && !(gpc && category["gpc"] == true);
+        for purpose in category["purposes"].as_array().into_iter().flatten() {
             let purpose = purpose.as_str().unwrap_or_default().to_owned();
-            kinds.push(if allowed {
+            let entry = purposes.entry(purpose).or_insert(true);
+            *entry = *entry && allowed;
+        }
+    }
+    let kinds: Vec<EventKind> = purposes
+        .into_iter()
+        .map(|(purpose, allowed)| {
+            if allowed {
                 EventKind::ConsentGiven { purpose }
             } else {
                 EventKind::ConsentWithdrawn { purpose }
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let subject = format!("visitor:{visitor}");
     // The connection's address, truncated. (`X-Forwarded-For` is not
     // believed: any visitor can write it.)
@@ -332,7 +363,11 @@ pub async fn record(
         text_hash: Some(body.text_hash.clone()),
         ip,
         user_agent,
-        evidence: body.gpc.then(|| "Sec-GPC: 1".to_owned()),
+        evidence: match (header_gpc, gpc) {
+            (true, _) => Some("Sec-GPC: 1".to_owned()),
+            (false, true) => Some("navigator.globalPrivacyControl".to_owned()),
+            _ => None,
+        },
         api_key: None,
     };
     let events = state.own_events(&subject, source, kinds);

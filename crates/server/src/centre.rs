@@ -263,7 +263,8 @@ pub async fn link(State(state): State<AppState>, Path(token): Path<String>) -> R
             &format!(
                 r#"<h1>Sign in</h1><p>Continue as {}.</p>
 <form method="post" action="/centre/link/{token}"><button type="submit">Continue</button></form>"#,
-                escape(&claim.e)
+                escape(&claim.e),
+                token = escape(&token)
             ),
         )
         .into_response(),
@@ -404,7 +405,29 @@ async fn acting(
     let linked = events.iter().any(|e| {
         matches!(&e.kind, EventKind::GuardianLinked { guardian, verified: true } if *guardian == me)
     });
-    if !linked {
+    // The policy must let a guardian act for this kind of person, and the
+    // person must still be young enough for one.
+    let child_state = state
+        .subject_state(child)
+        .await
+        .map_err(|e| e.into_response())?;
+    let policy = state.policy.policy();
+    let rule = child_state
+        .kind
+        .as_deref()
+        .and_then(|k| policy.subjects.iter().find(|s| s.id.as_str() == k))
+        .and_then(|s| s.guardian.as_ref())
+        .filter(|g| g.exercises_rights);
+    let grown_up = match (rule.and_then(|g| g.required_under), child_state.birth_date) {
+        (Some(under), Some(born)) => {
+            let today = Utc::now().date_naive();
+            today
+                .years_since(born)
+                .is_some_and(|age| age >= u32::from(under))
+        }
+        _ => false,
+    };
+    if !linked || rule.is_none() || grown_up {
         return Err(refuse(
             StatusCode::FORBIDDEN,
             "You are not linked as this person's parent or guardian. The organisation links you \
@@ -883,8 +906,18 @@ pub async fn export(
         Err(answer) => return answer,
     };
     let desk = desk(&state);
+    // A parent downloads what they asked for, not what their child did.
+    let theirs = |case: &vow_dsr::runner::Case| {
+        case.request.subject == who.subject
+            && (!who.for_child()
+                || case
+                    .request
+                    .agent
+                    .as_ref()
+                    .is_some_and(|a| a.kind == AgentKind::Parent && a.id == who.me))
+    };
     match desk.load(&id).await {
-        Ok(case) if case.request.subject == who.subject => {}
+        Ok(case) if theirs(&case) => {}
         _ => return refuse(StatusCode::NOT_FOUND, "There is no such request of yours."),
     }
     let mut zip = std::io::Cursor::new(Vec::new());

@@ -56,6 +56,7 @@ codes! {
     KeyNotFound = "key_not_found", NOT_FOUND, "No API key has this id.";
     RequestNotFound = "request_not_found", NOT_FOUND, "No data-subject request has this id.";
     InvalidTransition = "invalid_transition", CONFLICT, "The request's state does not allow this step (it is closed, not verified, or the check is not one it accepts).";
+    BannerOutdated = "banner_outdated", CONFLICT, "The banner choice was made on a banner that is not the one in force.";
     NotExportable = "not_exportable", CONFLICT, "The request is not an access or portability request, or is not completed yet.";
     MailFailed = "mail_failed", BAD_GATEWAY, "The mail server refused the message or could not be reached.";
     NotFound = "not_found", NOT_FOUND, "No endpoint at this path.";

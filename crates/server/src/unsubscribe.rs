@@ -102,6 +102,24 @@ pub async fn headers(
     ApiJson(body): ApiJson<HeadersFor>,
 ) -> ApiResult<Json<UnsubscribeHeaders>> {
     let policy = state.policy.policy();
+    if let Some(p) = policy
+        .purposes
+        .iter()
+        .find(|p| p.id.as_str() == body.purpose)
+        && !is_marketing(p)
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "`{}` is not a marketing purpose: its messages carry no unsubscribe link",
+                body.purpose
+            ),
+        )
+        .field("purpose")
+        .hint(
+            "a person stops other processing by an objection or a restriction (the privacy centre)",
+        ));
+    }
     if !policy
         .purposes
         .iter()
@@ -144,7 +162,7 @@ fn is_marketing(p: &Purpose) -> bool {
 
 /// Stopping `purpose`: a withdrawal where it rests on consent or an
 /// opt-out, else an objection (to direct marketing, it always wins).
-fn stop(p: &Purpose) -> EventKind {
+fn stop_kind(p: &Purpose) -> EventKind {
     if takes_consent(p) {
         EventKind::ConsentWithdrawn {
             purpose: p.id.to_string(),
@@ -182,6 +200,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     let Some(claim) = state.unsubscribe.check(&token) else {
         return invalid_link();
     };
+    let token = escape(&token);
     let policy = state.policy.policy();
     let Some(purpose) = policy
         .purposes
@@ -190,21 +209,17 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     else {
         return invalid_link();
     };
-    let current = state.subject_state(&claim.subject).await.ok();
+    // Nothing about the person's present choices is shown: whoever holds a
+    // forwarded link sees only what it stops.
     let mut choices = String::new();
     for p in policy
         .purposes
         .iter()
-        .filter(|p| is_marketing(p) && takes_consent(p))
+        .filter(|p| is_marketing(p) && takes_consent(p) && p.id != purpose.id)
     {
-        let on = current
-            .as_ref()
-            .and_then(|s| s.consent(p.id.as_str()))
-            .is_some_and(|c| c.given);
         choices.push_str(&format!(
-            r#"<label><input type="checkbox" name="keep" value="{id}"{checked}> {name}</label>"#,
+            r#"<label><input type="checkbox" name="stop" value="{id}"> {name}</label>"#,
             id = escape(p.id.as_str()),
-            checked = if on { " checked" } else { "" },
             name = escape(p.name.get("en")),
         ));
     }
@@ -214,7 +229,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         String::new()
     } else {
         format!(
-            r#"<form method="post" action="/u/{token}/choices"><fieldset><legend>Or choose what {org} may send you</legend>{choices}</fieldset><button type="submit">Save my choices</button></form>"#
+            r#"<form method="post" action="/u/{token}/choices"><fieldset><legend>Stop other messages from {org} too</legend>{choices}</fieldset><button type="submit">Stop these too</button></form><p>To turn messages back on, sign in to the privacy centre.</p>"#
         )
     };
     page(
@@ -225,6 +240,19 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         ),
     )
     .into_response()
+}
+
+/// Whether `body` says `List-Unsubscribe=One-Click`, as RFC 8058 has mail
+/// clients send it: URL-encoded, or as `multipart/form-data`.
+fn says_one_click(body: &str) -> bool {
+    form_urlencoded::parse(body.trim().as_bytes())
+        .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click")
+        || (body.contains("name=\"List-Unsubscribe\"")
+            && body
+                .split("name=\"List-Unsubscribe\"")
+                .nth(1)
+                .and_then(|rest| rest.split("\r\n\r\n").nth(1).or(rest.split("\n\n").nth(1)))
+                .is_some_and(|value| value.trim_start().starts_with("One-Click")))
 }
 
 /// `POST /u/{token}`: the one click (RFC 8058). Recorded before the answer.
@@ -244,10 +272,7 @@ pub async fn one_click(
     else {
         return invalid_link();
     };
-    if !body
-        .split('&')
-        .any(|pair| pair == "List-Unsubscribe=One-Click")
-    {
+    if !says_one_click(&body) {
         return (
             StatusCode::BAD_REQUEST,
             page(
@@ -261,7 +286,7 @@ pub async fn one_click(
         &state,
         &claim,
         "List-Unsubscribe=One-Click",
-        vec![stop(purpose)],
+        vec![stop_kind(purpose)],
     );
     if let Err(e) = state.record(recorded).await {
         return e.into_response();
@@ -294,26 +319,18 @@ pub async fn choices(
     }) {
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
-    let kept: Vec<String> = form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "keep")
+    // A link may only stop messages: turning them on needs the person
+    // (the privacy centre), not whoever holds a forwarded e-mail.
+    let stop: Vec<String> = form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == "stop")
         .map(|(_, v)| v.into_owned())
         .collect();
     let policy = state.policy.policy();
     let kinds: Vec<EventKind> = policy
         .purposes
         .iter()
-        .filter(|p| is_marketing(p) && takes_consent(p))
-        .map(|p| {
-            if kept.iter().any(|k| k == p.id.as_str()) {
-                EventKind::ConsentGiven {
-                    purpose: p.id.to_string(),
-                }
-            } else {
-                EventKind::ConsentWithdrawn {
-                    purpose: p.id.to_string(),
-                }
-            }
-        })
+        .filter(|p| is_marketing(p) && stop.iter().any(|s| s == p.id.as_str()))
+        .map(stop_kind)
         .collect();
     if !kinds.is_empty()
         && let Err(e) = state
@@ -324,7 +341,7 @@ pub async fn choices(
     }
     page(
         "Saved",
-        "<h1>Your choices are saved</h1><p>You can come back to this page from any of our e-mails.</p>",
+        "<h1>Done</h1><p>Those messages are stopped too. To turn any back on, sign in to the privacy centre.</p>",
     )
     .into_response()
 }

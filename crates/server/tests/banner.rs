@@ -116,13 +116,16 @@ async fn the_banner_blocks_until_allowed_and_records_every_choice() {
         "Consent Mode, in order"
     );
 
-    // Withdraw: the cookie is deleted, the script does not run again.
-    s.js("vow.open()").await;
+    // Withdraw: the cookie is deleted, and the page reloads, so that the
+    // script that already ran stops; it does not run again.
+    s.js("window.vowBeforeWithdrawal = true; vow.open()").await;
     s.until("document.getElementById('vow-c-analytics')").await;
     s.click("#vow-c-analytics").await;
     s.click("#vow-banner .vow-alt").await;
-    s.until("!document.cookie.includes('_ga=')").await;
-    assert_eq!(s.js("return window.vowDemoAnalyticsRan").await, 1);
+    s.until("!window.vowBeforeWithdrawal && document.readyState == 'complete'")
+        .await;
+    assert!(!s.cookies().await.contains(&"_ga".to_owned()));
+    assert_eq!(s.js("return window.vowDemoAnalyticsRan || 0").await, 0);
 
     // A new visit remembers the choice: no banner.
     s.go(&format!("{url}/demo")).await;
@@ -350,4 +353,58 @@ async fn keyboard_patterns_frames_and_asking_again() {
     assert_eq!(s.js("return vow.consent()").await, Value::Null);
     s.quit().await;
     state.store.close().await;
+}
+
+/// A choice that claims a banner this server does not show (another text,
+/// another policy version) proves nothing, and is not recorded.
+#[tokio::test]
+async fn a_choice_from_another_banner_is_refused() {
+    let app = common::TestApp::sqlite(&common::example("course-shop")).await;
+    let config = vow_server::banner::config(app.state.policy.policy());
+    let choice = |text_hash: &str| {
+        json!({"visitor": "0193b8a2-7f3c-7d2e-9a55-5e1f00c0ffee", "choices": {"analytics": true},
+            "text_hash": text_hash, "policy": config["policy"]})
+    };
+    let forged = app
+        .call(
+            axum::http::Method::POST,
+            "/v1/banner/consent",
+            None,
+            Some(choice(&"0".repeat(64))),
+        )
+        .await;
+    assert_eq!(forged.status, axum::http::StatusCode::CONFLICT);
+    assert_eq!(forged.body["error"]["code"], "banner_outdated");
+    let visitor = "visitor:0193b8a2-7f3c-7d2e-9a55-5e1f00c0ffee";
+    assert!(
+        app.state
+            .store
+            .subject_events(visitor, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let real = app
+        .call(
+            axum::http::Method::POST,
+            "/v1/banner/consent",
+            None,
+            Some(choice(config["text_hash"].as_str().unwrap())),
+        )
+        .await;
+    assert_eq!(
+        real.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        real.body
+    );
+    assert_eq!(
+        app.state
+            .store
+            .subject_events(visitor, 0, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 use vow_server::auth::Scope;
 
 /// A valid body for each operation that takes one.
-fn body_for(method: &str, path: &str) -> Option<Value> {
+fn body_for(method: &str, path: &str, banner: &Value) -> Option<Value> {
     Some(match (method, path) {
         ("post", "/v1/decisions") => {
             json!({"subject": "walker", "purpose": "marketing", "categories": ["user.contact.email"]})
@@ -38,8 +38,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         }
         ("post", "/v1/banner/consent") => json!({
             "visitor": "0193b8a2-7f3c-7d2e-9a55-5e1f00c0ffee",
-            "choices": {"analytics": false},
-            "text_hash": "00", "policy": "walk"
+            "choices": {"advertising": false},
+            "text_hash": banner["text_hash"], "policy": banner["policy"]
         }),
         ("post", "/v1/requests/{request}/extend") => {
             json!({"reason": "the request is complex", "told": "by phone"})
@@ -100,6 +100,7 @@ fn check_schema(spec: &Value, path: &str, method: &str, status: StatusCode, body
 async fn every_endpoint_checks_its_key_and_scope() {
     let app = TestApp::sqlite(&example("edtech-classroom")).await;
     let spec = serde_json::to_value(vow_server::openapi::ApiDoc::openapi()).unwrap();
+    let banner = vow_server::banner::config(app.state.policy.policy());
     // Something to read.
     app.post(
         "/v1/subjects/walker/consents",
@@ -144,7 +145,7 @@ async fn every_endpoint_checks_its_key_and_scope() {
                 .get("security")
                 .and_then(|s| s[0]["api_key"][0].as_str())
                 .map(|s| Scope::parse(s).expect("a known scope"));
-            let body = body_for(method, path);
+            let body = body_for(method, path, &banner);
             if op.get("requestBody").is_some() && body.is_none() {
                 panic!("{method} {path} takes a body: add one to body_for");
             }

@@ -77,8 +77,8 @@ async fn one_click_unsubscribes_before_answering() {
     let html = shown.body.as_str().unwrap();
     assert!(html.contains("Unsubscribe from"), "{html}");
     assert!(
-        html.contains(r#"name="keep" value="promotional_messages" checked"#),
-        "{html}"
+        !html.contains("checked"),
+        "a forwarded link shows nothing of the person's choices: {html}"
     );
     assert!(allowed(&app).await);
 
@@ -87,8 +87,18 @@ async fn one_click_unsubscribes_before_answering() {
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(allowed(&app).await);
 
-    // The one click: no cookie, no key.
-    let done = form(&app, &path, "List-Unsubscribe=One-Click").await;
+    // The one click: no cookie, no key (as multipart/form-data, which
+    // RFC 8058 lets mail clients send).
+    let done = app
+        .send(
+            Request::post(&path)
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=xyz")
+                .body(Body::from(
+                    "--xyz\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--xyz--\r\n",
+                ))
+                .unwrap(),
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK);
     assert!(done.body.as_str().unwrap().contains("You are unsubscribed"));
     assert!(!allowed(&app).await, "withdrawn before the answer came");
@@ -103,7 +113,8 @@ async fn one_click_unsubscribes_before_answering() {
     assert_eq!(last["source"]["channel"], "unsubscribe_link");
     assert_eq!(last["source"]["evidence"], "List-Unsubscribe=One-Click");
 
-    // The finer choices: back on, from the page.
+    // Whoever holds the link cannot turn messages back on: that takes
+    // the person, signed in to the privacy centre.
     let back = form(
         &app,
         &format!("{path}/choices"),
@@ -111,13 +122,32 @@ async fn one_click_unsubscribes_before_answering() {
     )
     .await;
     assert_eq!(back.status, StatusCode::OK);
-    assert!(allowed(&app).await);
+    assert!(!allowed(&app).await);
 
-    // A link altered by one character is refused.
+    // Links are for marketing messages only.
+    let contract = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "ada@example.org", "purpose": "legal_compliance"}),
+        )
+        .await;
+    assert_eq!(
+        contract.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        contract.body
+    );
+
+    // A link altered by one character is refused, and records nothing.
+    let count = |events: &common::Answer| events.body["events"].as_array().unwrap().len();
+    let before = count(&app.get("/v1/subjects/ada@example.org/events").await);
     let mut altered = path.clone();
     let last_char = altered.pop().unwrap();
     altered.push(if last_char == 'A' { 'B' } else { 'A' });
     let refused = form(&app, &altered, "List-Unsubscribe=One-Click").await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
-    assert!(allowed(&app).await);
+    assert_eq!(
+        count(&app.get("/v1/subjects/ada@example.org/events").await),
+        before
+    );
 }
