@@ -81,13 +81,8 @@ pub fn app(state: AppState) -> Router {
         .route("/keys/{id}", delete(keys::revoke))
         .route("/banner/consent", post(banner::record))
         .route("/unsubscribe/headers", post(unsubscribe::headers));
-    Router::new()
-        .nest("/v1", api)
-        .route("/", get(health::index))
-        .route("/healthz", get(health::healthz))
-        .route("/banner.js", get(banner::serve_script))
-        .route("/.well-known/gpc.json", get(banner::gpc))
-        .route("/demo", get(banner::demo))
+    // The pages people open: no script, nothing framed, forms only to us.
+    let pages = Router::new()
         .route(
             "/u/{token}",
             get(unsubscribe::show).post(unsubscribe::one_click),
@@ -107,6 +102,15 @@ pub fn app(state: AppState) -> Router {
         .route("/centre/requests/{request}/export", get(centre::export))
         .route("/centre/policy", get(centre::policy))
         .route("/centre/policy/{version}", get(centre::policy_version))
+        .layer(axum::middleware::map_response(pages::headers));
+    Router::new()
+        .nest("/v1", api)
+        .route("/", get(health::index))
+        .route("/healthz", get(health::healthz))
+        .route("/banner.js", get(banner::serve_script))
+        .route("/.well-known/gpc.json", get(banner::gpc))
+        .route("/demo", get(banner::demo))
+        .merge(pages)
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(health::openapi))

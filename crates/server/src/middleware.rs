@@ -94,10 +94,16 @@ where
         let route = request.extensions().get::<MatchedPath>().cloned();
         let method = request.method().clone();
         let span = tracing::enabled!(tracing::Level::DEBUG).then(|| {
+            // The route, not the URI: paths and queries carry sign-in and
+            // unsubscribe tokens and children's ids, which logs must not keep.
+            let path = route
+                .as_ref()
+                .map(|r| r.as_str().to_owned())
+                .unwrap_or_else(|| request.uri().path().to_owned());
             tracing::debug_span!(
                 "request",
                 method = %method,
-                uri = %request.uri(),
+                path = %path,
                 id = id.to_str().unwrap_or("?"),
             )
         });

@@ -239,6 +239,20 @@ async fn the_policy_page_keeps_its_earlier_versions() {
         "{now}"
     );
     assert!(now.contains("Offers and news"));
+    let headers = app
+        .send(
+            axum::http::Request::get("/centre")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .headers;
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(headers["referrer-policy"], "no-referrer");
     let then = page("/centre/policy/1").await;
     assert!(then.contains("Promotional messages, surveys and business updates"));
     assert!(!then.contains("Offers and news"));
