@@ -151,3 +151,44 @@ async fn one_click_unsubscribes_before_answering() {
         before
     );
 }
+
+/// EDU-12: marketing mail carries a one-click unsubscribe link; after the
+/// click the marketing e-mail is denied, and an essential message (the
+/// answer to the person's own support request) still goes.
+#[tokio::test]
+async fn after_unsubscribing_transactional_mail_still_goes() {
+    let app = TestApp::sqlite(&example("edtech-classroom")).await;
+    app.call(
+        axum::http::Method::PATCH,
+        "/v1/subjects/sam@example.org",
+        Some(&app.admin.clone()),
+        Some(json!({"jurisdiction": "US"})),
+    )
+    .await;
+    let marketing = json!({"subject": "sam@example.org", "purpose": "marketing",
+        "categories": ["user.contact.email"], "channel": "email", "communication": "marketing_email"});
+    let support = json!({"subject": "sam@example.org", "purpose": "support",
+        "categories": ["user.contact.email"], "channel": "email", "communication": "student_support_reply"});
+    assert_eq!(app.decide(marketing.clone()).await["allowed"], true);
+    let marked = app.decide(marketing.clone()).await;
+    assert!(
+        marked["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["type"] == "unsubscribe_link"),
+        "the marketing mail must carry the link: {marked}"
+    );
+    let headers = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "sam@example.org", "purpose": "marketing"}),
+        )
+        .await;
+    let path = path_of(headers.body["url"].as_str().unwrap());
+    let done = form(&app, &path, "List-Unsubscribe=One-Click").await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(app.decide(marketing).await["allowed"], false);
+    let answer = app.decide(support).await;
+    assert_eq!(answer["allowed"], true, "{answer}");
+}
