@@ -199,8 +199,8 @@ fn words(lang: &str) -> Value {
 
 /// The script with its configuration and styles: what `/banner.js` serves.
 /// `gpc_header`: the request for it carried `Sec-GPC: 1`.
-pub fn script(policy: &Policy, gpc_header: bool) -> String {
-    let mut config = config(policy);
+pub fn script(config: &Value, gpc_header: bool) -> String {
+    let mut config = config.clone();
     config["gpc_header"] = json!(gpc_header);
     // Nothing in the data can close or open a tag of a page that inlines
     // the file, nor end a line inside a JavaScript string.
@@ -218,7 +218,7 @@ pub async fn serve_script(State(state): State<AppState>, headers: HeaderMap) -> 
     let gpc_header = headers
         .get("sec-gpc")
         .is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
-    let body = script(state.policy.policy(), gpc_header);
+    let body = script(&state.policy.banner, gpc_header);
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
     if headers
         .get(header::IF_NONE_MATCH)
@@ -243,9 +243,7 @@ pub async fn serve_script(State(state): State<AppState>, headers: HeaderMap) -> 
 
 /// `GET /.well-known/gpc.json` (the GPC specification's site file).
 pub async fn gpc(State(state): State<AppState>) -> Json<Value> {
-    let honoured = config(state.policy.policy())["gpc"]
-        .as_bool()
-        .unwrap_or(false);
+    let honoured = state.policy.banner["gpc"].as_bool().unwrap_or(false);
     Json(json!({"gpc": honoured, "lastUpdate": state.policy.policy().policy.effective.to_string()}))
 }
 
@@ -301,7 +299,7 @@ pub async fn record(
         .field("visitor"));
     }
     let policy = state.policy.policy();
-    let config = config(policy);
+    let config = &state.policy.banner;
     // The proof says what was shown: only what this server shows is taken.
     if body.policy != policy.policy.version || config["text_hash"] != body.text_hash.as_str() {
         return Err(ApiError::new(
@@ -310,7 +308,10 @@ pub async fn record(
         )
         .hint("reload the page: the banner in force asks again"));
     }
-    let categories = config["categories"].as_array().cloned().unwrap_or_default();
+    let categories: &[Value] = config["categories"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     for category in body.choices.keys() {
         if !categories.iter().any(|c| c["id"] == *category) {
             return Err(ApiError::new(
@@ -327,7 +328,7 @@ pub async fn record(
     // One event per purpose: given only when every category that carries
     // it was allowed (and GPC does not turn it off).
     let mut purposes: std::collections::BTreeMap<String, bool> = Default::default();
-    for category in &categories {
+    for category in categories {
         let Some(&allowed) = category["id"].as_str().and_then(|id| body.choices.get(id)) else {
             continue;
         };
@@ -510,7 +511,7 @@ mod tests {
             )) else {
                 continue;
             };
-            let body = script(&example(name), false);
+            let body = script(&config(&example(name)), false);
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             gz.write_all(body.as_bytes()).unwrap();
             let size = gz.finish().unwrap().len();

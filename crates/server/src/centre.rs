@@ -368,18 +368,20 @@ impl Acting {
         }
     }
 
-    fn back(&self) -> String {
+    /// `?for=<child>` on the child's pages, nothing on one's own.
+    fn query(&self) -> String {
         if self.for_child() {
-            let mut url = String::from("/centre/me?");
-            url.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair("for", &self.subject)
-                    .finish(),
-            );
-            url
+            let pair = form_urlencoded::Serializer::new(String::new())
+                .append_pair("for", &self.subject)
+                .finish();
+            format!("?{pair}")
         } else {
-            "/centre/me".to_owned()
+            String::new()
         }
+    }
+
+    fn back(&self) -> String {
+        format!("/centre/me{}", self.query())
     }
 }
 
@@ -507,20 +509,10 @@ pub async fn me(
         let export = if (r.kind == "access" || r.kind == "portability")
             && matches!(r.status.as_str(), "completed" | "partially_completed")
         {
-            let on_behalf = if who.for_child() {
-                format!(
-                    "?{}",
-                    form_urlencoded::Serializer::new(String::new())
-                        .append_pair("for", &who.subject)
-                        .finish()
-                )
-            } else {
-                String::new()
-            };
             format!(
                 r#" <a href="/centre/requests/{}/export{}">Download</a>"#,
                 escape(&r.id),
-                escape(&on_behalf)
+                escape(&who.query())
             )
         } else {
             String::new()

@@ -22,6 +22,8 @@ pub struct PolicyInForce {
     pub sha256: String,
     /// The policy as JSON, serialised once for `GET /v1/policy`.
     pub json: serde_json::Value,
+    /// The cookie banner's configuration, derived once from the policy.
+    pub banner: serde_json::Value,
     /// Purposes whose consents given before a date must be renewed.
     pub reconsent: Vec<Reconsent>,
     /// Whether this start recorded the version for the first time.
@@ -82,11 +84,13 @@ pub async fn load<S: Store>(store: &S, name: &str, text: &str) -> Result<PolicyI
         compiled.require_reconsent(&r.purpose, r.before);
     }
     let json = serde_json::to_value(&checked.policy).expect("a policy serialises");
+    let banner = crate::banner::config(&checked.policy);
     Ok(PolicyInForce {
         checked,
         compiled,
         sha256,
         json,
+        banner,
         reconsent,
         newly_recorded: outcome == RecordOutcome::New,
     })

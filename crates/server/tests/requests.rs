@@ -109,28 +109,54 @@ async fn call(
     }
 }
 
+/// kids-coding-franchise on Chinook, with its mail going to a sink.
+struct Server {
+    _dir: tempfile::TempDir,
+    sink: Sink,
+    state: vow_server::AppState,
+    app: axum::Router,
+    admin: String,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        chinook(dir.path());
+        let sink = Sink::start().await.unwrap();
+        let policy = dir.path().join("policy.yaml");
+        std::fs::write(&policy, example("kids-coding-franchise")).unwrap();
+        let config = Settings {
+            data_dir: Some(dir.path().join("data")),
+            policy: Some(policy),
+            mail: Some(sink.config()),
+            ..Settings::default()
+        }
+        .resolve();
+        let (state, started) = vow_server::serve::prepare(&config)
+            .await
+            .expect("it starts");
+        state
+            .ready
+            .store(true, std::sync::atomic::Ordering::Release);
+        Server {
+            app: vow_server::app(state.clone()),
+            admin: started.admin_token.unwrap(),
+            _dir: dir,
+            sink,
+            state,
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_request_over_http_is_verified_by_code_and_exported() {
-    let dir = tempfile::tempdir().unwrap();
-    chinook(dir.path());
-    let sink = Sink::start().await.unwrap();
-    let policy = dir.path().join("policy.yaml");
-    std::fs::write(&policy, example("kids-coding-franchise")).unwrap();
-    let config = Settings {
-        data_dir: Some(dir.path().join("data")),
-        policy: Some(policy),
-        mail: Some(sink.config()),
-        ..Settings::default()
-    }
-    .resolve();
-    let (state, started) = vow_server::serve::prepare(&config)
-        .await
-        .expect("it starts");
-    state
-        .ready
-        .store(true, std::sync::atomic::Ordering::Release);
-    let app = vow_server::app(state.clone());
-    let admin = started.admin_token.unwrap();
+    let Server {
+        _dir,
+        sink,
+        state,
+        app,
+        admin,
+    } = Server::start().await;
 
     // The request names the person by their account; the code goes to the
     // address the data holds for it.
@@ -280,26 +306,13 @@ async fn a_request_over_http_is_verified_by_code_and_exported() {
 /// time and the ledger's step says how they were told.
 #[tokio::test]
 async fn an_extension_and_a_denial_are_told_to_the_person() {
-    let dir = tempfile::tempdir().unwrap();
-    chinook(dir.path());
-    let sink = Sink::start().await.unwrap();
-    let policy = dir.path().join("policy.yaml");
-    std::fs::write(&policy, example("kids-coding-franchise")).unwrap();
-    let config = Settings {
-        data_dir: Some(dir.path().join("data")),
-        policy: Some(policy),
-        mail: Some(sink.config()),
-        ..Settings::default()
-    }
-    .resolve();
-    let (state, started) = vow_server::serve::prepare(&config)
-        .await
-        .expect("it starts");
-    state
-        .ready
-        .store(true, std::sync::atomic::Ordering::Release);
-    let app = vow_server::app(state.clone());
-    let admin = started.admin_token.unwrap();
+    let Server {
+        _dir,
+        sink,
+        state,
+        app,
+        admin,
+    } = Server::start().await;
     for id in ["req-long", "req-no"] {
         let opened = call(
             &app,
