@@ -1019,14 +1019,13 @@ impl<S: Store> Desk<'_, S> {
     /// What the ledger says of `guardian`'s link to `subject`: a parent's
     /// request is taken only from someone recorded as their guardian.
     async fn guardianship(&self, subject: &str, guardian: &str) -> Result<Guardianship, DeskError> {
-        let events = self.subject_events(subject).await?;
-        let linked = events.iter().any(
-            |e| matches!(&e.kind, EventKind::GuardianLinked { guardian: g, verified: true } if g == guardian),
-        );
-        let kind = self.store.state(subject).await?.kind;
+        // The state holds the verified links not ended since.
+        let state = self.store.state(subject).await?;
         Ok(Guardianship {
-            linked,
-            subject_kind: kind.and_then(|k| vow_policy::ElementId::parse(&k).ok()),
+            linked: state.guardians.iter().any(|g| g == guardian),
+            subject_kind: state
+                .kind
+                .and_then(|k| vow_policy::ElementId::parse(&k).ok()),
         })
     }
 

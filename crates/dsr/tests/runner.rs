@@ -679,7 +679,7 @@ async fn a_closed_request_takes_no_more_steps() {
 /// KIDS-02: a parent acts for their child only when the ledger links them
 /// as the child's guardian; anyone else is refused, with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
+async fn a_parent_acts_for_a_child_only_while_linked_in_the_ledger() {
     use vow_dsr::request::{Agent, AgentKind, AgentRefused, DenialReason};
     let fx = Fixture::new().await;
     let desk = fx.desk(&[]);
@@ -704,6 +704,7 @@ async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
         prev_hash: String::new(),
         hash: String::new(),
     };
+    let link_event = link.clone();
     fx.store.append(link).await.unwrap();
     let by = |parent: &str| {
         let mut o = opening("", RequestKind::Restriction, "child-1", "GB");
@@ -736,6 +737,30 @@ async fn a_parent_acts_for_a_child_only_when_linked_in_the_ledger() {
         &DenialReason::AgentRefused {
             detail: AgentRefused::NotGuardian
         }
+    );
+
+    // Once the link ends, the parent no longer acts for the child.
+    let mut ended = link_event.clone();
+    ended.id = "link-1-ended".into();
+    ended.kind = EventKind::GuardianUnlinked {
+        guardian: "parent-1".into(),
+    };
+    fx.store.append(ended).await.unwrap();
+    let mut after = by("parent-1");
+    after.new.id = "req-p3".into();
+    let case = desk.create(after, utc(3, 9)).await.unwrap();
+    assert!(
+        matches!(
+            &case.request.state,
+            RequestState::Denied {
+                reason: DenialReason::AgentRefused {
+                    detail: AgentRefused::NotGuardian
+                },
+                ..
+            }
+        ),
+        "{:?}",
+        case.request.state
     );
     fx.store.close().await;
 }

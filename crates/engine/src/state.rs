@@ -35,8 +35,12 @@ pub struct SubjectState {
     pub consents: HashMap<String, ConsentRecord>,
     /// The person bought from the organisation (soft opt-in).
     pub customer: bool,
-    /// A verified parental consent is on record.
+    /// A verified parental consent is on record: some guardian's link is
+    /// verified.
     pub parental_consent_verified: bool,
+    /// The parents or guardians whose link is verified, by subject id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guardians: Vec<String>,
     /// Processing is restricted (GDPR Art. 18): storage only.
     pub restricted: bool,
     /// Purposes the person objected to.

@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use vow_engine::SubjectState;
 
+use crate::identity::{GuardianLinkRecord, IdentityKind};
 use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::sql::{PostgresStore, SqliteStore};
 use crate::store::{
     ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
-    StoreError, SubjectSummary,
+    StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
 };
 use crate::verify::Verification;
 
@@ -146,6 +147,69 @@ impl Store for AnyStore {
 
     async fn requests(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>, StoreError> {
         each!(self, s => s.requests(query))
+    }
+
+    async fn identity_subject(
+        &self,
+        kind: IdentityKind,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        each!(self, s => s.identity_subject(kind, value))
+    }
+
+    async fn subject_identities(
+        &self,
+        subject: &str,
+    ) -> Result<Vec<(IdentityKind, String)>, StoreError> {
+        each!(self, s => s.subject_identities(subject))
+    }
+
+    async fn children(&self, guardian: &str) -> Result<Vec<GuardianLinkRecord>, StoreError> {
+        each!(self, s => s.children(guardian))
+    }
+
+    async fn create_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        each!(self, s => s.create_token(token))
+    }
+
+    async fn token(&self, id: &str, kind: TokenKind) -> Result<Option<TokenRecord>, StoreError> {
+        each!(self, s => s.token(id, kind))
+    }
+
+    async fn use_token(
+        &self,
+        id: &str,
+        kind: TokenKind,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        each!(self, s => s.use_token(id, kind, subject, now))
+    }
+
+    async fn revoke_token(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        each!(self, s => s.revoke_token(id, now))
+    }
+
+    async fn revoke_subject_tokens(
+        &self,
+        subject: &str,
+        kind: TokenKind,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        each!(self, s => s.revoke_subject_tokens(subject, kind, now))
+    }
+
+    async fn count_tokens(
+        &self,
+        kind: TokenKind,
+        scope: TokenScope<'_>,
+        since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        each!(self, s => s.count_tokens(kind, scope, since))
+    }
+
+    async fn purge_tokens(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        each!(self, s => s.purge_tokens(before))
     }
 
     async fn close(&self) {

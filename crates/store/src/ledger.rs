@@ -12,6 +12,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use vow_policy::Channel;
 
+use crate::identity::IdentityKind;
+
 /// The hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -82,9 +84,30 @@ pub enum EventKind {
     MembershipEnded {
         membership: String,
     },
+    /// A parent or guardian is linked to the child (the event's subject);
+    /// `verified`: the link and the parent's consent were checked. A later
+    /// link for the same guardian replaces this one.
     GuardianLinked {
         guardian: String,
         verified: bool,
+    },
+    /// The guardian's link to the child ended (the child came of age, a
+    /// court order, a mistake corrected).
+    GuardianUnlinked {
+        guardian: String,
+    },
+    /// The person is also known by this identity. `value` is what
+    /// [`Identity::stored`](crate::identity::Identity::stored) keeps: the
+    /// keyed digest of an address, phone number or account id, never the
+    /// thing itself; a browser's random visitor id as it is.
+    IdentityLinked {
+        identity: IdentityKind,
+        value: String,
+    },
+    /// The person is no longer known by this identity.
+    IdentityUnlinked {
+        identity: IdentityKind,
+        value: String,
     },
     AttributesSet {
         jurisdiction: Option<String>,
@@ -135,6 +158,9 @@ impl EventKind {
             EventKind::MembershipStarted { .. } => "membership_started",
             EventKind::MembershipEnded { .. } => "membership_ended",
             EventKind::GuardianLinked { .. } => "guardian_linked",
+            EventKind::GuardianUnlinked { .. } => "guardian_unlinked",
+            EventKind::IdentityLinked { .. } => "identity_linked",
+            EventKind::IdentityUnlinked { .. } => "identity_unlinked",
             EventKind::AttributesSet { .. } => "attributes_set",
             EventKind::PurchaseRecorded => "purchase_recorded",
             EventKind::RestrictionPlaced => "restriction_placed",

@@ -5,6 +5,7 @@
 //! | module | owns |
 //! |---|---|
 //! | `ledger` | [`Event`] and its parts, the canonical encoding, the SHA-256 chain |
+//! | `identity` | [`Identity`]: e-mail addresses, phone numbers, account ids and browsers that name a subject, normalised and kept as keyed digests |
 //! | `key` | [`LedgerKey`]: the HMAC seals of events and of the chain's head |
 //! | `verify` | [`Verifier`]: one pass over the stored rows, naming each changed, deleted, inserted or reordered event |
 //! | `materialise` | [`apply`] one event to a `SubjectState`, [`rebuild`] from all |
@@ -15,6 +16,7 @@
 
 pub mod any;
 pub mod batch;
+pub mod identity;
 pub mod key;
 pub mod ledger;
 pub mod materialise;
@@ -23,12 +25,13 @@ pub mod store;
 pub mod verify;
 
 pub use any::AnyStore;
+pub use identity::{GuardianLinkRecord, Identity, IdentityKey, IdentityKind};
 pub use key::{KeyError, LedgerKey};
 pub use ledger::{Actor, ActorKind, Event, EventKind, EventSource, GENESIS, chain, link};
 pub use materialise::{apply, rebuild};
 pub use sql::{PostgresStore, SqliteStore};
 pub use store::{
     ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
-    StoreError, SubjectSummary,
+    StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
 };
 pub use verify::{SealedHead, StoredEvent, Tamper, TamperKind, Verification, Verifier, verify};

@@ -32,7 +32,21 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
             }
         }
         EventKind::MembershipEnded { membership } => state.memberships.retain(|m| m != membership),
-        EventKind::GuardianLinked { verified, .. } => state.parental_consent_verified |= *verified,
+        // The latest word on each guardian stands: a link recorded again
+        // unverified, or ended, no longer counts as a verified consent.
+        EventKind::GuardianLinked { guardian, verified } => {
+            state.guardians.retain(|g| g != guardian);
+            if *verified {
+                state.guardians.push(guardian.clone());
+                state.parental_consent_verified = true;
+            } else {
+                state.parental_consent_verified = !state.guardians.is_empty();
+            }
+        }
+        EventKind::GuardianUnlinked { guardian } => {
+            state.guardians.retain(|g| g != guardian);
+            state.parental_consent_verified = !state.guardians.is_empty();
+        }
         EventKind::AttributesSet {
             jurisdiction,
             birth_date,
@@ -65,6 +79,8 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
         EventKind::HoldReleased { hold } => state.legal_holds.retain(|h| h != hold),
         // Records that change no decision input.
         EventKind::DisclosureRecorded { .. }
+        | EventKind::IdentityLinked { .. }
+        | EventKind::IdentityUnlinked { .. }
         | EventKind::NoticeSent { .. }
         | EventKind::Request { .. } => {}
     }

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use vow_engine::SubjectState;
 
+use crate::identity::{GuardianLinkRecord, IdentityKind};
 use crate::key::KeyError;
 use crate::ledger::Event;
 use crate::verify::Verification;
@@ -133,6 +134,65 @@ pub struct RequestQuery {
     /// Ids after this one.
     pub after: Option<String>,
     pub limit: usize,
+}
+
+/// What a token of the privacy centre stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A sign-in link mailed to an address: used once.
+    SignIn,
+    /// A signed-in browser.
+    Session,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::SignIn => "sign_in",
+            TokenKind::Session => "session",
+        }
+    }
+}
+
+/// A secret handed to a browser or a mailbox (a sign-in link, a session).
+/// The store keeps the secret's SHA-256 only: reading the database gives
+/// no one a way in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// Hex SHA-256 of the secret.
+    pub id: String,
+    pub kind: TokenKind,
+    /// Whom it signs in; for a sign-in link, known once it is used.
+    pub subject: Option<String>,
+    /// The keyed digest of the address it went to ([`crate::identity`]).
+    pub email: Option<String>,
+    /// The keyed digest of the client address it was asked from.
+    pub client: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// What the server keeps with it (the address masked, the language).
+    pub data: serde_json::Value,
+}
+
+impl TokenRecord {
+    /// Neither expired, used nor revoked at `now`.
+    pub fn live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at > now && self.used_at.is_none() && self.revoked_at.is_none()
+    }
+}
+
+/// Which tokens [`Store::count_tokens`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope<'a> {
+    /// Sent to this address (its digest).
+    Email(&'a str),
+    /// Asked from this client (its digest).
+    Client(&'a str),
+    /// All of them.
+    All,
 }
 
 /// What `record_policy` did.
@@ -275,6 +335,84 @@ pub trait Store: Send + Sync {
         &self,
         query: &RequestQuery,
     ) -> impl Future<Output = Result<Vec<RequestRecord>, StoreError>> + Send;
+
+    /// The subject an identity names (`value` as
+    /// [`Identity::stored`](crate::identity::Identity::stored) gives it),
+    /// from the index the writer keeps with the ledger: the last
+    /// `identity_linked` not undone by an `identity_unlinked` of the same
+    /// subject.
+    fn identity_subject(
+        &self,
+        kind: IdentityKind,
+        value: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// The identities linked to a subject now, oldest first, as stored.
+    fn subject_identities(
+        &self,
+        subject: &str,
+    ) -> impl Future<Output = Result<Vec<(IdentityKind, String)>, StoreError>> + Send;
+
+    /// The children a guardian is linked to now, in the order linked.
+    fn children(
+        &self,
+        guardian: &str,
+    ) -> impl Future<Output = Result<Vec<GuardianLinkRecord>, StoreError>> + Send;
+
+    /// Stores a new token; [`StoreError::Conflict`] when its id is taken.
+    fn create_token(
+        &self,
+        token: &TokenRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The token, if it is of `kind`, live or not ([`TokenRecord::live`]
+    /// says; a page says why a link no longer works).
+    fn token(
+        &self,
+        id: &str,
+        kind: TokenKind,
+    ) -> impl Future<Output = Result<Option<TokenRecord>, StoreError>> + Send;
+
+    /// Uses a single-use token: marks it used, setting its subject, and
+    /// returns it, only if it was live. Of two processes using one token at
+    /// once, one gets it.
+    fn use_token(
+        &self,
+        id: &str,
+        kind: TokenKind,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<TokenRecord>, StoreError>> + Send;
+
+    /// Revokes one token; `false` when it was not live.
+    fn revoke_token(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Revokes every live token of `kind` that signs `subject` in; how many.
+    fn revoke_subject_tokens(
+        &self,
+        subject: &str,
+        kind: TokenKind,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// How many tokens of `kind` in `scope` were created since `since`
+    /// (the rate limits of sign-in mail).
+    fn count_tokens(
+        &self,
+        kind: TokenKind,
+        scope: TokenScope<'_>,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Deletes the tokens that expired before `before`; how many.
+    fn purge_tokens(
+        &self,
+        before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Finishes the appends already queued, then closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;

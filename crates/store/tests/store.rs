@@ -15,9 +15,9 @@ use common::{consent, event, kind_strategy, sample};
 use proptest::strategy::{Strategy, ValueTree};
 use sqlx::{Connection, Executor};
 use vow_store::{
-    AnyStore, ApiKeyRecord, Event, EventKind, LedgerKey, PolicyVersionRecord, PostgresStore,
-    RecordOutcome, SqliteStore, Store, StoreError, StoredEvent, TamperKind, Verification, link,
-    rebuild,
+    AnyStore, ApiKeyRecord, Event, EventKind, IdentityKind, LedgerKey, PolicyVersionRecord,
+    PostgresStore, RecordOutcome, SqliteStore, Store, StoreError, StoredEvent, TamperKind,
+    Verification, link, rebuild,
 };
 
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
@@ -250,6 +250,8 @@ on_both!(
     a_second_event_with_a_taken_number_is_found,
     swapped_events_are_found,
     a_deleted_or_forged_head_is_found,
+    indexes_fill_from_an_older_ledger,
+    tokens_are_single_use_and_revocable,
 );
 
 /// A request record is saved only from the version read: two runners
@@ -507,6 +509,7 @@ async fn materialised_state_is_the_rebuilt_state<S: Backend>() {
     }
     let events = db.all_events().await;
     assert_eq!(events.len(), id as usize);
+    indexes_agree_with_the_ledger(&db.store, &events).await;
     let subjects = db.store.subjects(None, 1000).await.unwrap();
     for s in &subjects {
         let mine: Vec<&Event> = events.iter().filter(|e| e.subject == s.subject).collect();
@@ -520,6 +523,248 @@ async fn materialised_state_is_the_rebuilt_state<S: Backend>() {
         );
     }
     assert!(db.verify().await.intact());
+    db.finish().await;
+}
+
+/// The lookup indexes say what replaying the ledger says: an identity
+/// names the subject that linked it last (unless that subject unlinked
+/// it), and a guardian's children are the links not ended.
+async fn indexes_agree_with_the_ledger<S: Store>(store: &S, events: &[Event]) {
+    use std::collections::BTreeMap;
+    let mut identities: BTreeMap<(IdentityKind, String), String> = BTreeMap::new();
+    let mut links: BTreeMap<(String, String), bool> = BTreeMap::new();
+    for e in events {
+        match &e.kind {
+            EventKind::IdentityLinked { identity, value } => {
+                identities.insert((*identity, value.clone()), e.subject.clone());
+            }
+            EventKind::IdentityUnlinked { identity, value } => {
+                let key = (*identity, value.clone());
+                if identities.get(&key) == Some(&e.subject) {
+                    identities.remove(&key);
+                }
+            }
+            EventKind::GuardianLinked { guardian, verified } => {
+                links.insert((guardian.clone(), e.subject.clone()), *verified);
+            }
+            EventKind::GuardianUnlinked { guardian } => {
+                links.remove(&(guardian.clone(), e.subject.clone()));
+            }
+            _ => {}
+        }
+    }
+    for kind in [IdentityKind::Email, IdentityKind::Browser] {
+        for digest in ["d1", "d2"] {
+            assert_eq!(
+                store.identity_subject(kind, digest).await.unwrap(),
+                identities.get(&(kind, digest.to_owned())).cloned(),
+                "{kind:?} {digest}"
+            );
+        }
+    }
+    for guardian in ["mum", "dad"] {
+        let mut children: Vec<(String, bool)> = store
+            .children(guardian)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.child, l.verified))
+            .collect();
+        children.sort();
+        let expected: Vec<(String, bool)> = links
+            .iter()
+            .filter(|((g, _), _)| g == guardian)
+            .map(|((_, child), verified)| (child.clone(), *verified))
+            .collect();
+        assert_eq!(children, expected, "{guardian}");
+    }
+}
+
+/// A store written before the indexes existed fills them from its ledger
+/// when it next opens.
+async fn indexes_fill_from_an_older_ledger<S: Backend>() {
+    let db = S::fresh().await;
+    let linked = |id: &str, subject: &str, minute, kind| event(id, subject, minute, kind);
+    let events = vec![
+        linked(
+            "g1",
+            "kid",
+            1,
+            EventKind::GuardianLinked {
+                guardian: "mum".into(),
+                verified: true,
+            },
+        ),
+        linked(
+            "i1",
+            "kid",
+            2,
+            EventKind::IdentityLinked {
+                identity: IdentityKind::Email,
+                value: "d1".into(),
+            },
+        ),
+        linked(
+            "i2",
+            "grown-up",
+            3,
+            EventKind::IdentityLinked {
+                identity: IdentityKind::Email,
+                value: "d1".into(),
+            },
+        ),
+        linked(
+            "g2",
+            "kid2",
+            4,
+            EventKind::GuardianLinked {
+                guardian: "mum".into(),
+                verified: false,
+            },
+        ),
+        linked(
+            "g3",
+            "kid2",
+            5,
+            EventKind::GuardianUnlinked {
+                guardian: "mum".into(),
+            },
+        ),
+    ];
+    db.store.append_all(events).await.unwrap();
+    let stored = db.all_events().await;
+    indexes_agree_with_the_ledger(&db.store, &stored).await;
+    assert_eq!(
+        db.store
+            .identity_subject(IdentityKind::Email, "d1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("grown-up"),
+        "a later link moves the identity"
+    );
+    // As an older version left it: no index rows, no mark.
+    for table in ["identities", "guardian_links", "store_meta"] {
+        db.raw.exec(&format!("DELETE FROM {table}")).await;
+    }
+    assert!(db.store.children("mum").await.unwrap().is_empty());
+    let location = db.location.clone();
+    let reopened = S::open(&location, key()).await.unwrap();
+    indexes_agree_with_the_ledger(&reopened, &stored).await;
+    assert_eq!(reopened.children("mum").await.unwrap().len(), 1);
+    reopened.close().await;
+    db.finish().await;
+}
+
+/// Sign-in links are used once, sessions end when revoked, expired ones
+/// are never live, and counts see what was created lately.
+async fn tokens_are_single_use_and_revocable<S: Backend>() {
+    use vow_store::{TokenKind, TokenRecord, TokenScope};
+    let db = S::fresh().await;
+    let now: chrono::DateTime<Utc> = "2026-12-06T10:00:00Z".parse().unwrap();
+    let minutes = chrono::Duration::minutes;
+    let token = |id: &str, kind, email: Option<&str>, client: Option<&str>, ago: i64| TokenRecord {
+        id: id.into(),
+        kind,
+        subject: (kind == TokenKind::Session).then(|| "ada".to_owned()),
+        email: email.map(str::to_owned),
+        client: client.map(str::to_owned),
+        created_at: now - minutes(ago),
+        expires_at: now - minutes(ago) + minutes(15),
+        used_at: None,
+        revoked_at: None,
+        data: serde_json::json!({"lang": "fr"}),
+    };
+    let link = token("link", TokenKind::SignIn, Some("e1"), Some("c1"), 1);
+    db.store.create_token(&link).await.unwrap();
+    let taken = db.store.create_token(&link).await.unwrap_err();
+    assert!(matches!(taken, StoreError::Conflict(_)), "{taken}");
+    for (id, email, client, ago) in [
+        ("l2", "e1", "c2", 5),
+        ("l3", "e2", "c1", 10),
+        ("old", "e1", "c1", 30),
+    ] {
+        db.store
+            .create_token(&token(
+                id,
+                TokenKind::SignIn,
+                Some(email),
+                Some(client),
+                ago,
+            ))
+            .await
+            .unwrap();
+    }
+    let since = now - minutes(15);
+    let count = |scope| db.store.count_tokens(TokenKind::SignIn, scope, since);
+    assert_eq!(count(TokenScope::Email("e1")).await.unwrap(), 2);
+    assert_eq!(count(TokenScope::Client("c1")).await.unwrap(), 2);
+    assert_eq!(count(TokenScope::All).await.unwrap(), 3);
+    assert_eq!(
+        db.store
+            .count_tokens(TokenKind::Session, TokenScope::All, since)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Live until used; used once, by one caller, with the subject set.
+    let store = &db.store;
+    let live = |id: &'static str, kind| async move {
+        store.token(id, kind).await.unwrap().map(|t| t.live(now))
+    };
+    let stored = db.store.token("link", TokenKind::SignIn).await.unwrap();
+    assert_eq!(stored.as_ref().map(|t| &t.data), Some(&link.data));
+    assert_eq!(live("link", TokenKind::SignIn).await, Some(true));
+    assert_eq!(
+        live("link", TokenKind::Session).await,
+        None,
+        "a link is not a session"
+    );
+    let (first, second) = tokio::join!(
+        db.store.use_token("link", TokenKind::SignIn, "ada", now),
+        db.store.use_token("link", TokenKind::SignIn, "ada", now),
+    );
+    let used: Vec<TokenRecord> = [first.unwrap(), second.unwrap()]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(used.len(), 1, "used once");
+    assert_eq!(used[0].subject.as_deref(), Some("ada"));
+    assert_eq!(used[0].used_at, Some(now));
+    assert_eq!(live("link", TokenKind::SignIn).await, Some(false));
+    assert_eq!(
+        db.store
+            .use_token("old", TokenKind::SignIn, "ada", now)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
+
+    // Sessions: one revoked alone, the rest of the subject's at once.
+    for id in ["s1", "s2", "s3"] {
+        db.store
+            .create_token(&token(id, TokenKind::Session, None, None, 0))
+            .await
+            .unwrap();
+    }
+    assert!(db.store.revoke_token("s1", now).await.unwrap());
+    assert!(!db.store.revoke_token("s1", now).await.unwrap(), "once");
+    assert_eq!(live("s1", TokenKind::Session).await, Some(false));
+    assert_eq!(live("s2", TokenKind::Session).await, Some(true));
+    assert_eq!(
+        db.store
+            .revoke_subject_tokens("ada", TokenKind::Session, now)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(live("s3", TokenKind::Session).await, Some(false));
+
+    // Expired ones go; the rest stay until they expire.
+    assert_eq!(db.store.purge_tokens(now).await.unwrap(), 1, "`old` only");
+    assert_eq!(count(TokenScope::All).await.unwrap(), 3);
     db.finish().await;
 }
 

@@ -9,9 +9,11 @@
 //! Appends go through one writer task per store (`writer.rs`: group commit);
 //! reads go to a pool of their own.
 
+mod links;
 mod postgres;
 mod requests;
 mod sqlite;
+mod tokens;
 mod writer;
 
 use std::future::Future;
@@ -25,11 +27,12 @@ use tokio::sync::{mpsc, oneshot};
 use vow_engine::SubjectState;
 
 use crate::batch::admissible;
+use crate::identity::{GuardianLinkRecord, IdentityKind};
 use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::store::{
     ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
-    StoreError, SubjectSummary,
+    StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
 };
 use crate::verify::{SealedHead, StoredEvent, Verification, Verifier};
 
@@ -114,9 +117,10 @@ where
     ) -> Result<SqlStore<DB>, StoreError> {
         let mut tx = DB::begin_write(&writes).await?;
         sqlx::query(DB::LEDGER_TABLE).execute(&mut *tx).await?;
-        for statement in SCHEMA {
+        for statement in SCHEMA.iter().chain(links::SCHEMA).chain(tokens::SCHEMA) {
             sqlx::query(*statement).execute(&mut *tx).await?;
         }
+        links::backfill::<DB>(&mut tx).await?;
         let check: Option<String> = sqlx::query("SELECT key_check FROM ledger_head WHERE id = 1")
             .fetch_optional(&mut *tx)
             .await?
@@ -441,6 +445,69 @@ where
 
     async fn requests(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>, StoreError> {
         requests::list(&self.reads, query).await
+    }
+
+    async fn identity_subject(
+        &self,
+        kind: IdentityKind,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        links::identity_subject(&self.reads, kind, value).await
+    }
+
+    async fn subject_identities(
+        &self,
+        subject: &str,
+    ) -> Result<Vec<(IdentityKind, String)>, StoreError> {
+        links::subject_identities(&self.reads, subject).await
+    }
+
+    async fn children(&self, guardian: &str) -> Result<Vec<GuardianLinkRecord>, StoreError> {
+        links::children(&self.reads, guardian).await
+    }
+
+    async fn create_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        tokens::create(&self.writes, token).await
+    }
+
+    async fn token(&self, id: &str, kind: TokenKind) -> Result<Option<TokenRecord>, StoreError> {
+        tokens::get(&self.reads, id, kind).await
+    }
+
+    async fn use_token(
+        &self,
+        id: &str,
+        kind: TokenKind,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        tokens::take(&self.writes, id, kind, subject, now).await
+    }
+
+    async fn revoke_token(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        tokens::revoke(&self.writes, id, now).await
+    }
+
+    async fn revoke_subject_tokens(
+        &self,
+        subject: &str,
+        kind: TokenKind,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        tokens::revoke_subject(&self.writes, subject, kind, now).await
+    }
+
+    async fn count_tokens(
+        &self,
+        kind: TokenKind,
+        scope: TokenScope<'_>,
+        since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        tokens::count_since(&self.reads, kind, scope, since).await
+    }
+
+    async fn purge_tokens(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        tokens::purge(&self.writes, before).await
     }
 
     async fn close(&self) {

@@ -6,7 +6,7 @@
 //! several processes append to one chain), reads the sealed head, the
 //! events already stored under the batch's ids and the touched subjects'
 //! states, lets [`crate::batch::plan`] link what is new, and writes the
-//! rows, the states and the new head with multi-row statements.
+//! rows, the states, the lookup indexes (`links.rs`) and the new head.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -271,6 +271,9 @@ where
                 " ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, events = excluded.events",
             );
             query.build().execute(&mut *tx).await?;
+        }
+        for row in plan.rows.iter().filter(|r| super::links::indexed(&r.event)) {
+            super::links::apply::<DB>(&mut tx, &row.event).await?;
         }
         sqlx::query("UPDATE ledger_head SET seq = $1, hash = $2, seal = $3 WHERE id = 1")
             .bind(super::number(plan.head.seq))

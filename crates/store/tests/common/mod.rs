@@ -5,7 +5,7 @@
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use vow_policy::Channel;
-use vow_store::{Actor, ActorKind, Event, EventKind, EventSource};
+use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, IdentityKind};
 
 /// An unlinked event (`seq`, `prev_hash` and `hash` are set by the ledger).
 pub fn event(id: &str, subject: &str, minute: i64, kind: EventKind) -> Event {
@@ -111,10 +111,33 @@ pub fn kind_strategy() -> impl Strategy<Value = EventKind> {
         hold.clone()
             .prop_map(|h| EventKind::HoldPlaced { hold: h.into() }),
         hold.prop_map(|h| EventKind::HoldReleased { hold: h.into() }),
-        any::<bool>().prop_map(|verified| EventKind::GuardianLinked {
-            guardian: "parent".into(),
-            verified
+        (prop::sample::select(vec!["mum", "dad"]), any::<bool>()).prop_map(
+            |(guardian, verified)| EventKind::GuardianLinked {
+                guardian: guardian.into(),
+                verified
+            }
+        ),
+        prop::sample::select(vec!["mum", "dad"]).prop_map(|guardian| {
+            EventKind::GuardianUnlinked {
+                guardian: guardian.into(),
+            }
         }),
+        (
+            prop::sample::select(vec![IdentityKind::Email, IdentityKind::Browser]),
+            prop::sample::select(vec!["d1", "d2"]),
+            any::<bool>()
+        )
+            .prop_map(|(identity, digest, linked)| if linked {
+                EventKind::IdentityLinked {
+                    identity,
+                    value: digest.into(),
+                }
+            } else {
+                EventKind::IdentityUnlinked {
+                    identity,
+                    value: digest.into(),
+                }
+            }),
         Just(EventKind::PurchaseRecorded),
     ]
 }
