@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// Subject states kept in memory [default: 100000].
     #[arg(long, env = "VOW_STATE_CACHE", value_name = "N")]
     pub state_cache: Option<usize>,
+    /// Sign-in e-mails the privacy centre sends per 15 minutes, to everyone
+    /// together [default: 300].
+    #[arg(long, env = "VOW_SIGN_IN_MAIL_LIMIT", value_name = "N")]
+    pub sign_in_mail_limit: Option<u64>,
     /// How often to pick up other servers' writes and keys, in ms [default: 500].
     #[arg(long, env = "VOW_SYNC_INTERVAL_MS", value_name = "MS")]
     pub sync_interval_ms: Option<u64>,
@@ -110,6 +114,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         request_timeout_ms: args.request_timeout_ms,
         max_batch: args.max_batch,
         state_cache: args.state_cache,
+        sign_in_mail_limit: args.sign_in_mail_limit,
         sync_interval_ms: args.sync_interval_ms,
         log_format: args.log_format,
         log: args.log.clone(),

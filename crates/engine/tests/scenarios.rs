@@ -480,3 +480,58 @@ fn restriction_objection_holds_and_reconsent() {
         .allowed
     );
 }
+
+#[test]
+fn kids_02_a_parent_is_offered_only_what_the_policy_allows_for_their_child() {
+    // promise: KIDS-02, KIDS-03
+    let p = policy("kids-coding-franchise");
+    let child = SubjectState {
+        kind: Some("child".into()),
+        jurisdiction: Some("US-CA".into()),
+        birth_date: "2016-03-01".parse().ok(),
+        guardians: vec!["parent-1".into()],
+        parental_consent_verified: true,
+        ..Default::default()
+    };
+    let offered = |state: &SubjectState| -> Vec<&str> {
+        [
+            "location_features",
+            "email_marketing",
+            "sms_marketing",
+            "third_party_advertising",
+        ]
+        .into_iter()
+        .filter(|purpose| vow_engine::could_consent(&p, state, purpose, now()))
+        .collect()
+    };
+    // No marketing, no advertising; and not location either: the policy
+    // lets nothing but the categories marked for children be collected
+    // about a child (KIDS-03), and a precise location is not one of them,
+    // so a parent's consent could never open it.
+    assert_eq!(offered(&child), Vec::<&str>::new());
+    let teenager = SubjectState {
+        birth_date: "2010-03-01".parse().ok(),
+        ..child.clone()
+    };
+    // At 16 the rules for children under 13 no longer hold; the audience
+    // still keeps e-mail and SMS marketing for parents and visitors.
+    assert_eq!(
+        offered(&teenager),
+        ["location_features", "third_party_advertising"]
+    );
+    // Their parent is offered the marketing the policy allows for parents.
+    let parent = SubjectState {
+        kind: Some("parent".into()),
+        jurisdiction: Some("US-CA".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        offered(&parent),
+        [
+            "location_features",
+            "email_marketing",
+            "sms_marketing",
+            "third_party_advertising"
+        ]
+    );
+}

@@ -43,6 +43,10 @@ pub struct Settings {
     pub max_batch: Option<usize>,
     /// Subject states kept in memory (default 100,000).
     pub state_cache: Option<usize>,
+    /// Sign-in e-mails the privacy centre sends in 15 minutes, to everyone
+    /// together (default 300); each address gets at most 3, each client
+    /// address may ask for at most 10.
+    pub sign_in_mail_limit: Option<u64>,
     /// How often to look for other processes' writes and keys, in ms (default 500).
     pub sync_interval_ms: Option<u64>,
     /// `text` (default) or `json` logs on stderr.
@@ -94,6 +98,7 @@ pub struct Config {
     pub request_timeout: Duration,
     pub max_batch: usize,
     pub state_cache: usize,
+    pub sign_in_limits: crate::centre::SignInLimits,
     pub sync_interval: Duration,
     pub log_format: LogFormat,
     pub log: String,
@@ -201,6 +206,7 @@ impl Settings {
             request_timeout_ms: self.request_timeout_ms.or(lower.request_timeout_ms),
             max_batch: self.max_batch.or(lower.max_batch),
             state_cache: self.state_cache.or(lower.state_cache),
+            sign_in_mail_limit: self.sign_in_mail_limit.or(lower.sign_in_mail_limit),
             sync_interval_ms: self.sync_interval_ms.or(lower.sync_interval_ms),
             log_format: self.log_format.or(lower.log_format),
             log: self.log.or(lower.log),
@@ -238,6 +244,12 @@ impl Settings {
             request_timeout: Duration::from_millis(self.request_timeout_ms.unwrap_or(10_000)),
             max_batch: self.max_batch.unwrap_or(1_000),
             state_cache: self.state_cache.unwrap_or(100_000),
+            sign_in_limits: crate::centre::SignInLimits {
+                overall: self
+                    .sign_in_mail_limit
+                    .unwrap_or(crate::centre::SignInLimits::default().overall),
+                ..Default::default()
+            },
             sync_interval: Duration::from_millis(self.sync_interval_ms.unwrap_or(500).max(10)),
             log_format: self.log_format.unwrap_or_default(),
             log: self.log.unwrap_or_else(|| "info".to_owned()),

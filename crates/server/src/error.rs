@@ -55,6 +55,7 @@ codes! {
     PolicyVersionNotFound = "policy_version_not_found", NOT_FOUND, "No policy with this version was ever loaded.";
     KeyNotFound = "key_not_found", NOT_FOUND, "No API key has this id.";
     RequestNotFound = "request_not_found", NOT_FOUND, "No data-subject request has this id.";
+    IdentityNotFound = "identity_not_found", NOT_FOUND, "No subject is linked to this e-mail address, phone number, account id or browser.";
     InvalidTransition = "invalid_transition", CONFLICT, "The request's state does not allow this step (it is closed, not verified, or the check is not one it accepts).";
     BannerOutdated = "banner_outdated", CONFLICT, "The banner choice was made on a banner that is not the one in force.";
     NotExportable = "not_exportable", CONFLICT, "The request is not an access or portability request, or is not completed yet.";

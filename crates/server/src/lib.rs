@@ -19,8 +19,8 @@ pub mod openapi;
 pub mod pages;
 pub mod routes;
 pub mod runtime;
+pub mod sealed;
 pub mod serve;
-pub mod signed;
 pub mod state;
 pub mod unsubscribe;
 
@@ -62,6 +62,17 @@ pub fn app(state: AppState) -> Router {
             delete(subjects::membership_end),
         )
         .route("/subjects/{subject}/guardians", post(subjects::guardian))
+        .route(
+            "/subjects/{subject}/guardians/{guardian}",
+            delete(subjects::guardian_end),
+        )
+        .route("/subjects/{subject}/children", get(subjects::children))
+        .route("/subjects/{subject}/identities", post(identities::link))
+        .route(
+            "/subjects/{subject}/identities/{kind}/{value}",
+            delete(identities::unlink),
+        )
+        .route("/identities/{kind}/{value}", get(identities::owner))
         .route("/subjects/{subject}/purchases", post(subjects::purchase))
         .route("/policy", get(policy::current))
         .route("/policy/versions", get(policy::versions))
@@ -99,6 +110,7 @@ pub fn app(state: AppState) -> Router {
         .route("/centre/me/choices", post(centre::choices))
         .route("/centre/me/requests", post(centre::request))
         .route("/centre/me/agent", post(centre::agent))
+        .route("/centre/me/rectify", post(centre::rectify))
         .route("/centre/requests/{request}/export", get(centre::export))
         .route("/centre/policy", get(centre::policy))
         .route("/centre/policy/{version}", get(centre::policy_version))

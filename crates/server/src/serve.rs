@@ -233,7 +233,12 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
             &ledger_key(config, Create::Yes)?,
             &config.public_url,
         ),
-        centre: crate::centre::Centre::new(&ledger_key(config, Create::Yes)?, &config.public_url),
+        centre: crate::centre::Centre::new(
+            &ledger_key(config, Create::Yes)?,
+            &config.public_url,
+            config.sign_in_limits,
+        ),
+        identities: vow_store::IdentityKey::new(&ledger_key(config, Create::Yes)?),
         limits: Limits {
             body: config.body_limit,
             timeout: config.request_timeout,

@@ -56,6 +56,9 @@ pub struct Shared {
     pub unsubscribe: crate::unsubscribe::Links,
     /// The privacy centre's sign-in links and sessions.
     pub centre: crate::centre::Centre,
+    /// The key identities (e-mail addresses, phone numbers, account ids)
+    /// are kept and looked up under.
+    pub identities: vow_store::IdentityKey,
     pub limits: Limits,
     pub metrics: PrometheusHandle,
     /// False until start-up finished and while the store is unreachable.

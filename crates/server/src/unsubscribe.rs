@@ -11,9 +11,11 @@
 //!   scanners open links), asks to confirm, and offers finer choices: each
 //!   marketing purpose of the policy, on or off (`POST /u/{token}/choices`).
 //!
-//! A token is the (subject, purpose) sealed by [`Signer`]. It does not
-//! expire: an unsubscribe link must keep working for as long as the
-//! message is read.
+//! A token is the (subject, purpose, language) sealed by [`Sealer`]:
+//! encrypted, so the link does not show whom it names. It does not expire:
+//! an unsubscribe link must keep working for as long as the message is
+//! read. Its pages speak the language the sender asked for, else the
+//! reader's.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -27,14 +29,14 @@ use vow_store::{Event, EventKind, EventSource, LedgerKey};
 use crate::auth::{Authorized, Write};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
-use crate::pages::{escape, page};
+use crate::pages::{Lang, View, fill};
 use crate::routes::subjects::takes_consent;
-use crate::signed::Signer;
+use crate::sealed::Sealer;
 use crate::state::AppState;
 
-/// Signs and checks links.
+/// Seals and checks links.
 pub struct Links {
-    signer: Signer,
+    sealer: Sealer,
     base: String,
 }
 
@@ -45,22 +47,25 @@ struct Claim {
     subject: String,
     #[serde(rename = "p")]
     purpose: String,
+    /// The language of the message (`en`, `fr`, `uk`), when the sender said.
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
 }
 
 impl Links {
     pub fn new(ledger: &LedgerKey, public_url: &str) -> Links {
         Links {
-            signer: Signer::new(ledger, "one-click-unsubscribe"),
+            sealer: Sealer::new(ledger, "one-click-unsubscribe-sealed"),
             base: public_url.trim_end_matches('/').to_owned(),
         }
     }
 
     fn token(&self, claim: &Claim) -> String {
-        self.signer.seal(claim)
+        self.sealer.seal(claim)
     }
 
     fn check(&self, token: &str) -> Option<Claim> {
-        self.signer.open(token)
+        self.sealer.open(token)
     }
 
     fn url(&self, claim: &Claim) -> String {
@@ -76,6 +81,10 @@ pub struct HeadersFor {
     pub subject: String,
     /// The purpose the message serves (`newsletter`, `promotional_messages`).
     pub purpose: String,
+    /// The language of the message, which the page behind the link speaks
+    /// (`en`, `fr`, `uk`; default: the reader's browser's).
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// The headers to add to the message.
@@ -140,9 +149,25 @@ pub async fn headers(
         )
         .field("subject"));
     }
+    let lang = match body.lang.as_deref() {
+        None => None,
+        Some(tag) => Some(
+            vow_policy::render::i18n::Language::parse(tag)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidRequest,
+                        format!("the pages speak en, fr and uk, not `{tag}`"),
+                    )
+                    .field("lang")
+                })?
+                .tag()
+                .to_owned(),
+        ),
+    };
     let url = state.unsubscribe.url(&Claim {
         subject: body.subject,
         purpose: body.purpose,
+        lang,
     });
     Ok(Json(UnsubscribeHeaders {
         list_unsubscribe: format!("<{url}>"),
@@ -183,63 +208,59 @@ fn events(state: &AppState, claim: &Claim, evidence: &str, kinds: Vec<EventKind>
     state.own_events(&claim.subject, source, kinds)
 }
 
-fn invalid_link() -> Response {
-    (
+/// The view of the page behind `token`: in the message's language, else
+/// the reader's.
+fn view(headers: &HeaderMap, token: &str, claim: Option<&Claim>) -> View {
+    let lang = Lang::of(headers, claim.and_then(|c| c.lang.as_deref()));
+    View::new(lang, &format!("/u/{token}"), &[])
+}
+
+fn invalid_link(view: &View) -> Response {
+    let t = view.t();
+    view.message(
         StatusCode::NOT_FOUND,
-        page(
-            "Link not recognised",
-            "<h1>This link is not recognised</h1><p>It may have been cut short when it was copied. \
-             Open it again from the e-mail, or reply to the e-mail to unsubscribe.</p>",
-        ),
+        t.link_not_recognised_title,
+        &[t.link_not_recognised_body],
+        None,
     )
-        .into_response()
 }
 
 /// `GET /u/{token}`: confirm, or choose more finely. Changes nothing.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let Some(claim) = state.unsubscribe.check(&token) else {
-        return invalid_link();
-    };
-    let token = escape(&token);
+pub async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let claim = state.unsubscribe.check(&token);
+    let view = view(&headers, &token, claim.as_ref());
     let policy = state.policy.policy();
-    let Some(purpose) = policy
-        .purposes
-        .iter()
-        .find(|p| p.id.as_str() == claim.purpose)
+    let Some(purpose) = claim
+        .as_ref()
+        .and_then(|c| policy.purposes.iter().find(|p| p.id.as_str() == c.purpose))
     else {
-        return invalid_link();
+        return invalid_link(&view);
     };
+    let lang = view.lang.tag();
     // Nothing about the person's present choices is shown: whoever holds a
     // forwarded link sees only what it stops.
-    let mut choices = String::new();
-    for p in policy
+    let others: Vec<minijinja::Value> = policy
         .purposes
         .iter()
         .filter(|p| is_marketing(p) && takes_consent(p) && p.id != purpose.id)
-    {
-        choices.push_str(&format!(
-            r#"<label><input type="checkbox" name="stop" value="{id}"> {name}</label>"#,
-            id = escape(p.id.as_str()),
-            name = escape(p.name.get("en")),
-        ));
-    }
-    let org = escape(&policy.organisation.name);
-    let name = escape(purpose.name.get("en"));
-    let finer = if choices.is_empty() {
-        String::new()
-    } else {
-        format!(
-            r#"<form method="post" action="/u/{token}/choices"><fieldset><legend>Stop other messages from {org} too</legend>{choices}</fieldset><button type="submit">Stop these too</button></form><p>To turn messages back on, sign in to the privacy centre.</p>"#
-        )
-    };
-    page(
-        "Unsubscribe",
-        &format!(
-            r#"<h1>Unsubscribe from “{name}”?</h1><p>{org} will stop sending you these messages.</p>
-<form method="post" action="/u/{token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>{finer}"#
-        ),
+        .map(|p| minijinja::context! { id => p.id.as_str(), name => p.name.get(lang) })
+        .collect();
+    let name = purpose.name.get(lang);
+    view.page(
+        StatusCode::OK,
+        "unsubscribe/show.html",
+        &fill(view.t().unsubscribe_title, &[("purpose", name)]),
+        minijinja::context! {
+            token => token,
+            purpose => name,
+            org => policy.organisation.name.as_str(),
+            others => others,
+        },
     )
-    .into_response()
 }
 
 /// Whether `body` says `List-Unsubscribe=One-Click`, as RFC 8058 has mail
@@ -259,32 +280,32 @@ fn says_one_click(body: &str) -> bool {
 pub async fn one_click(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     body: String,
 ) -> Response {
-    let Some(claim) = state.unsubscribe.check(&token) else {
-        return invalid_link();
-    };
+    let claim = state.unsubscribe.check(&token);
+    let view = view(&headers, &token, claim.as_ref());
+    let t = view.t();
     let policy = state.policy.policy();
-    let Some(purpose) = policy
-        .purposes
-        .iter()
-        .find(|p| p.id.as_str() == claim.purpose)
-    else {
-        return invalid_link();
+    let (Some(claim), Some(purpose)) = (
+        claim.as_ref(),
+        claim
+            .as_ref()
+            .and_then(|c| policy.purposes.iter().find(|p| p.id.as_str() == c.purpose)),
+    ) else {
+        return invalid_link(&view);
     };
     if !says_one_click(&body) {
-        return (
+        return view.message(
             StatusCode::BAD_REQUEST,
-            page(
-                "Unsubscribe",
-                "<h1>Nothing was changed</h1><p>The request did not say <code>List-Unsubscribe=One-Click</code>.</p>",
-            ),
-        )
-            .into_response();
+            t.nothing_changed_title,
+            &[t.nothing_changed_body],
+            None,
+        );
     }
     let recorded = events(
         &state,
-        &claim,
+        claim,
         "List-Unsubscribe=One-Click",
         vec![stop_kind(purpose)],
     );
@@ -292,15 +313,14 @@ pub async fn one_click(
         return e.into_response();
     }
     tracing::info!(purpose = %claim.purpose, "one-click unsubscribe");
-    page(
-        "Unsubscribed",
-        &format!(
-            "<h1>You are unsubscribed</h1><p>{} will not send you “{}” again.</p>",
-            escape(&policy.organisation.name),
-            escape(purpose.name.get("en"))
-        ),
-    )
-    .into_response()
+    let body = fill(
+        t.unsubscribed_body,
+        &[
+            ("org", &policy.organisation.name),
+            ("purpose", purpose.name.get(view.lang.tag())),
+        ],
+    );
+    view.message(StatusCode::OK, t.unsubscribed_title, &[&body], None)
 }
 
 /// `POST /u/{token}/choices`: each marketing purpose on or off, as ticked.
@@ -310,8 +330,10 @@ pub async fn choices(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let Some(claim) = state.unsubscribe.check(&token) else {
-        return invalid_link();
+    let claim = state.unsubscribe.check(&token);
+    let view = view(&headers, &token, claim.as_ref());
+    let Some(claim) = claim else {
+        return invalid_link(&view);
     };
     if headers.get(header::CONTENT_TYPE).is_some_and(|v| {
         !v.as_bytes()
@@ -339,11 +361,13 @@ pub async fn choices(
     {
         return e.into_response();
     }
-    page(
-        "Saved",
-        "<h1>Done</h1><p>Those messages are stopped too. To turn any back on, sign in to the privacy centre.</p>",
+    let t = view.t();
+    view.message(
+        StatusCode::OK,
+        t.done_title,
+        &[t.done_body],
+        Some(("/centre", t.privacy_centre)),
     )
-    .into_response()
 }
 
 #[cfg(test)]
@@ -357,20 +381,21 @@ mod tests {
         let claim = Claim {
             subject: "ada@example.org".into(),
             purpose: "newsletter".into(),
+            lang: Some("fr".into()),
         };
         let token = links.token(&claim);
         assert_eq!(links.check(&token), Some(claim.clone()));
-        assert!(links.url(&claim).starts_with("https://vow.example.org/u/"));
-        // Another person's payload with this signature.
+        let url = links.url(&claim);
+        assert!(url.starts_with("https://vow.example.org/u/"));
+        // The link does not show whom it names.
+        assert!(!url.contains("ada"), "{url}");
+        // Another person's token spliced onto this one's.
         let other = links.token(&Claim {
             subject: "bob@example.org".into(),
             purpose: "newsletter".into(),
+            lang: None,
         });
-        let forged = format!(
-            "{}.{}",
-            other.split_once('.').unwrap().0,
-            token.split_once('.').unwrap().1
-        );
+        let forged = format!("{}{}", &other[..40], &token[40..]);
         assert_eq!(links.check(&forged), None);
         assert_eq!(links.check("garbage"), None);
         assert_eq!(links.check(&token[..token.len() - 2]), None, "cut short");

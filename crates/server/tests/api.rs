@@ -442,6 +442,22 @@ async fn preferences_guardians_attributes_and_purchases() {
         .post("/v1/subjects/fay/guardians", json!({"guardian": "fay"}))
         .await;
     assert_eq!(own.body["error"]["field"], "guardian");
+    let children = app.get("/v1/subjects/fay/children").await;
+    assert_eq!(children.body[0]["child"], "kid-1", "{}", children.body);
+    assert_eq!(children.body[0]["verified"], true);
+    // The link ends: no longer a guardian, no verified consent left.
+    let ended = app
+        .call(
+            Method::DELETE,
+            "/v1/subjects/kid-1/guardians/fay",
+            Some(&app.admin.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::CREATED, "{}", ended.body);
+    assert_eq!(ended.body["events"][0]["type"], "guardian_unlinked");
+    assert_eq!(ended.body["state"]["parental_consent_verified"], false);
+    assert_eq!(app.get("/v1/subjects/fay/children").await.body, json!([]));
 
     let attrs = app
         .call(
@@ -621,4 +637,79 @@ async fn the_same_api_runs_on_postgresql() {
         .await;
     assert_eq!(d["allowed"], true);
     assert_eq!(app.get("/v1/ledger/verify").await.body["intact"], true);
+}
+
+/// An organisation links the e-mail addresses and phone numbers it knows
+/// to its own subject ids; the ledger keeps only keyed digests of them,
+/// and a lookup finds the subject by any spelling of the address.
+#[tokio::test]
+async fn identities_name_subjects_without_the_ledger_holding_them() {
+    let app = TestApp::sqlite(&example("course-shop")).await;
+    let linked = app
+        .post(
+            "/v1/subjects/cust-42/identities",
+            json!({"kind": "email", "value": " Ada.Lovelace@Example.ORG "}),
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.body);
+    let event = &linked.body["events"][0];
+    assert_eq!(event["type"], "identity_linked");
+    assert_eq!(event["identity"], "email");
+    assert_eq!(event["value"].as_str().map(str::len), Some(64), "a digest");
+    let ledger = app.get("/v1/ledger/events").await;
+    assert!(
+        !ledger.body.to_string().to_lowercase().contains("lovelace"),
+        "the ledger holds no address: {}",
+        ledger.body
+    );
+    let owner = app
+        .get("/v1/identities/email/ada.lovelace@example.org")
+        .await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.body);
+    assert_eq!(owner.body["subject"], "cust-42");
+
+    // A phone number, by its digits; an identity moves when linked again.
+    app.post(
+        "/v1/subjects/cust-42/identities",
+        json!({"kind": "phone", "value": "+44 20 7946 0018"}),
+    )
+    .await;
+    let owner = app.get("/v1/identities/phone/+442079460018").await;
+    assert_eq!(owner.body["subject"], "cust-42");
+    app.post(
+        "/v1/subjects/cust-77/identities",
+        json!({"kind": "email", "value": "ada.lovelace@example.org"}),
+    )
+    .await;
+    let owner = app
+        .get("/v1/identities/email/ada.lovelace@example.org")
+        .await;
+    assert_eq!(owner.body["subject"], "cust-77");
+
+    // Unlinked, it names no one; bad input says what and where.
+    let unlinked = app
+        .call(
+            Method::DELETE,
+            "/v1/subjects/cust-77/identities/email/ada.lovelace@example.org",
+            Some(&app.admin.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(unlinked.status, StatusCode::CREATED, "{}", unlinked.body);
+    let gone = app
+        .get("/v1/identities/email/ada.lovelace@example.org")
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.body["error"]["code"], "identity_not_found");
+    let bad = app
+        .post(
+            "/v1/subjects/cust-42/identities",
+            json!({"kind": "email", "value": "not an address"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["error"]["field"], "value");
+    let fax = app.get("/v1/identities/fax/123").await;
+    assert_eq!(fax.status, StatusCode::BAD_REQUEST);
+    assert_eq!(fax.body["error"]["field"], "kind");
 }

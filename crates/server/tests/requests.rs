@@ -6,57 +6,17 @@
 mod common;
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::example;
+use common::{chinook, example};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use vow_mail::sink::Sink;
 use vow_server::Settings;
 use vow_store::Store;
-
-/// Chinook loaded into `file` with the placeholder customer erasures
-/// re-attach invoices to, and the test dataset pointing at it.
-fn chinook(dir: &Path) -> PathBuf {
-    let data = std::env::var_os("VOW_SAMPLE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        });
-    let db = dir.join("chinook.db");
-    let sql = std::fs::read(data.join("chinook/Chinook_Sqlite.sql")).expect("the sample data");
-    let mut child = Command::new("sqlite3")
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("sqlite3 is installed");
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &sql).unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
-    let datasets = dir.join("data/datasets");
-    std::fs::create_dir_all(&datasets).unwrap();
-    let dataset = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../dsr/tests/datasets/chinook.yaml"
-    ))
-    .unwrap()
-    .replace(
-        "connection: { url_env: CHINOOK_DATABASE_URL }",
-        "connection: { secrets_file: chinook.url }",
-    );
-    std::fs::write(datasets.join("chinook.yaml"), dataset).unwrap();
-    std::fs::write(
-        datasets.join("chinook.url"),
-        format!("sqlite://{}\n", db.display()),
-    )
-    .unwrap();
-    db
-}
 
 struct Answer {
     status: StatusCode,

@@ -2,6 +2,7 @@
 
 pub mod decisions;
 pub mod health;
+pub mod identities;
 pub mod keys;
 pub mod ledger;
 pub mod policy;

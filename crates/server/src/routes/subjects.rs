@@ -131,7 +131,7 @@ pub struct Written {
     pub state: SubjectState,
 }
 
-async fn write(
+pub(crate) async fn write(
     state: &AppState,
     key: &str,
     subject: &str,
@@ -152,7 +152,7 @@ async fn write(
     ))
 }
 
-fn check_subject_id(subject: &str) -> ApiResult<()> {
+pub(crate) fn check_subject_id(subject: &str) -> ApiResult<()> {
     if subject.is_empty() || subject.len() > 256 || subject.chars().any(char::is_control) {
         return Err(ApiError::new(
             ErrorCode::InvalidParameter,
@@ -511,6 +511,40 @@ pub async fn guardian(
         verified: body.verified,
     }];
     write(&state, &key.key_id, &subject, &body.provenance, kinds).await
+}
+
+/// End a parent's or guardian's link to the child (the child came of age,
+/// a court order, a link made by mistake). From then on the parent no
+/// longer acts for the child, in the privacy centre or in requests.
+#[utoipa::path(delete, path = "/v1/subjects/{subject}/guardians/{guardian}", tag = "subjects",
+    params(("subject" = String, Path, description = "The child's subject id"),
+        ("guardian" = String, Path, description = "The parent's or guardian's subject id")),
+    responses((status = 201, body = Written), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn guardian_end(
+    key: Authorized<Write>,
+    State(state): State<AppState>,
+    Path((subject, guardian)): Path<(String, String)>,
+) -> ApiResult<(StatusCode, Json<Written>)> {
+    check_subject_id(&guardian).map_err(|e| e.field("guardian"))?;
+    let kinds = vec![EventKind::GuardianUnlinked { guardian }];
+    write(&state, &key.key_id, &subject, &Provenance::default(), kinds).await
+}
+
+/// The children a parent or guardian is linked to now, from the ledger.
+#[utoipa::path(get, path = "/v1/subjects/{subject}/children", tag = "subjects",
+    params(("subject" = String, Path, description = "The parent's or guardian's subject id")),
+    responses((status = 200, body = Vec<vow_store::GuardianLinkRecord>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("api_key" = ["read"])))]
+pub async fn children(
+    _: Authorized<Read>,
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+) -> ApiResult<Json<Vec<vow_store::GuardianLinkRecord>>> {
+    check_subject_id(&subject)?;
+    Ok(Json(state.store.children(&subject).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

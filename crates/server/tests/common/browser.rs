@@ -241,12 +241,22 @@ pub async fn serve_with(
     settings: Settings,
 ) -> (String, vow_server::AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("policy.yaml");
+    let (url, state) = serve_in(dir.path(), policy, settings).await;
+    (url, state, dir)
+}
+
+/// [`serve_with`] in `dir`: its `data` folder may hold datasets already.
+pub async fn serve_in(
+    dir: &std::path::Path,
+    policy: &str,
+    settings: Settings,
+) -> (String, vow_server::AppState) {
+    let path = dir.join("policy.yaml");
     std::fs::write(&path, super::example(policy)).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let config = Settings {
-        data_dir: Some(dir.path().join("data")),
+        data_dir: Some(dir.join("data")),
         policy: Some(path),
         public_url: Some(url.clone()),
         ..settings
@@ -267,7 +277,7 @@ pub async fn serve_with(
         .await
         .unwrap();
     });
-    (url, state, dir)
+    (url, state)
 }
 
 /// [`serve_with`] the defaults.

@@ -27,6 +27,44 @@ pub fn example(name: &str) -> String {
     .expect("the example exists")
 }
 
+/// Chinook loaded into `file` with the placeholder customer erasures
+/// re-attach invoices to, and the test dataset pointing at it.
+pub fn chinook(dir: &std::path::Path) -> PathBuf {
+    let data = std::env::var_os("VOW_SAMPLE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
+    let db = dir.join("chinook.db");
+    let sql = std::fs::read(data.join("chinook/Chinook_Sqlite.sql")).expect("the sample data");
+    let mut child = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("sqlite3 is installed");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &sql).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let datasets = dir.join("data/datasets");
+    std::fs::create_dir_all(&datasets).unwrap();
+    let dataset = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../dsr/tests/datasets/chinook.yaml"
+    ))
+    .unwrap()
+    .replace(
+        "connection: { url_env: CHINOOK_DATABASE_URL }",
+        "connection: { secrets_file: chinook.url }",
+    );
+    std::fs::write(datasets.join("chinook.yaml"), dataset).unwrap();
+    std::fs::write(
+        datasets.join("chinook.url"),
+        format!("sqlite://{}\n", db.display()),
+    )
+    .unwrap();
+    db
+}
+
 pub struct TestApp {
     pub app: Router,
     pub state: AppState,
