@@ -295,6 +295,12 @@ mod sakila {
     #[tokio::test]
     async fn lists_base_tables_not_views() {
         let sample = common::sakila_mariadb();
+        // InnoDB samples its statistics in the background after a load, so
+        // the estimate just after it can be far off (3,667 of 16,044 seen
+        // once under load): analysed, it is near.
+        let db = Database::connect(&sample.url).await.unwrap();
+        common::execute(&db, "ANALYZE TABLE rental").await;
+        db.close().await;
         let (_db, catalog) = read(&sample).await;
         assert_eq!(catalog.engine, Engine::Mysql);
         assert_eq!(

@@ -69,10 +69,10 @@ pub fn app(state: AppState) -> Router {
         .route("/subjects/{subject}/children", get(subjects::children))
         .route("/subjects/{subject}/identities", post(identities::link))
         .route(
-            "/subjects/{subject}/identities/{kind}/{value}",
-            delete(identities::unlink),
+            "/subjects/{subject}/identities/unlink",
+            post(identities::unlink),
         )
-        .route("/identities/{kind}/{value}", get(identities::owner))
+        .route("/identities/lookup", post(identities::owner))
         .route("/subjects/{subject}/purchases", post(subjects::purchase))
         .route("/policy", get(policy::current))
         .route("/policy/versions", get(policy::versions))

@@ -24,8 +24,14 @@ impl Sealer {
     /// A sealer whose key is derived from the ledger key for `purpose`: a
     /// token made for one use is refused by every other.
     pub fn new(ledger: &LedgerKey, purpose: &str) -> Sealer {
+        Sealer::with_key(ledger.derive(purpose))
+    }
+
+    /// A sealer under `key` itself (one derived from a secret that only
+    /// the holder of a token has).
+    pub fn with_key(key: [u8; 32]) -> Sealer {
         Sealer {
-            cipher: XChaCha20Poly1305::new(&Key::from(ledger.derive(purpose))),
+            cipher: XChaCha20Poly1305::new(&Key::from(key)),
         }
     }
 

@@ -192,3 +192,58 @@ async fn after_unsubscribing_transactional_mail_still_goes() {
     let answer = app.decide(support).await;
     assert_eq!(answer["allowed"], true, "{answer}");
 }
+
+/// The link does not show whom it names, and its pages speak the
+/// message's language (asked by the sender), else the reader's.
+#[tokio::test]
+async fn the_link_hides_the_person_and_speaks_their_language() {
+    let app = TestApp::sqlite(&example("course-shop")).await;
+    let headers = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "ada@example.org", "purpose": "promotional_messages", "lang": "fr"}),
+        )
+        .await;
+    assert_eq!(headers.status, StatusCode::OK, "{}", headers.body);
+    let url = headers.body["url"].as_str().unwrap();
+    assert!(!url.contains("ada"), "{url}");
+    let path = path_of(url);
+    let shown = page(&app, &path).await;
+    let html = shown.body.as_str().unwrap();
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(html.contains("Se désabonner"), "{html}");
+    assert!(!html.contains("ada@"), "nothing of the person: {html}");
+    let done = form(&app, &path, "List-Unsubscribe=One-Click").await;
+    assert!(
+        done.body.as_str().unwrap().contains("Vous êtes désabonné"),
+        "{}",
+        done.body
+    );
+
+    // No language asked: the reader's browser's.
+    let plain = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "ada@example.org", "purpose": "promotional_messages"}),
+        )
+        .await;
+    let shown = app
+        .send(
+            Request::get(path_of(plain.body["url"].as_str().unwrap()))
+                .header(header::ACCEPT_LANGUAGE, "uk-UA, uk;q=0.9, en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(shown.body.as_str().unwrap().contains("Відписатися"));
+
+    // A language the pages do not speak is refused, with the field.
+    let german = app
+        .post(
+            "/v1/unsubscribe/headers",
+            json!({"subject": "ada@example.org", "purpose": "promotional_messages", "lang": "de"}),
+        )
+        .await;
+    assert_eq!(german.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(german.body["error"]["field"], "lang");
+}

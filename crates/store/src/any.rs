@@ -190,13 +190,22 @@ impl Store for AnyStore {
         each!(self, s => s.revoke_token(id, now))
     }
 
-    async fn revoke_subject_tokens(
+    async fn revoke_tokens(
         &self,
-        subject: &str,
         kind: TokenKind,
+        scope: TokenScope<'_>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        each!(self, s => s.revoke_subject_tokens(subject, kind, now))
+        each!(self, s => s.revoke_tokens(kind, scope, now))
+    }
+
+    async fn create_token_within(
+        &self,
+        token: &TokenRecord,
+        limits: &[(TokenScope<'_>, u64)],
+        since: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
+        each!(self, s => s.create_token_within(token, limits, since))
     }
 
     async fn count_tokens(

@@ -191,6 +191,8 @@ pub enum TokenScope<'a> {
     Email(&'a str),
     /// Asked from this client (its digest).
     Client(&'a str),
+    /// Signing this subject in.
+    Subject(&'a str),
     /// All of them.
     All,
 }
@@ -391,13 +393,25 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Revokes every live token of `kind` that signs `subject` in; how many.
-    fn revoke_subject_tokens(
+    /// Revokes every live token of `kind` in `scope`; how many.
+    fn revoke_tokens(
         &self,
-        subject: &str,
         kind: TokenKind,
+        scope: TokenScope<'_>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Stores a new token unless, counting the tokens of its kind created
+    /// since `since`, one of `limits` (a scope and the most it may hold)
+    /// is reached: then returns that limit's index and stores nothing.
+    /// Counting and storing are one step, for every process sharing the
+    /// store.
+    fn create_token_within(
+        &self,
+        token: &TokenRecord,
+        limits: &[(TokenScope<'_>, u64)],
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<usize>, StoreError>> + Send;
 
     /// How many tokens of `kind` in `scope` were created since `since`
     /// (the rate limits of sign-in mail).

@@ -643,15 +643,23 @@ async fn indexes_fill_from_an_older_ledger<S: Backend>() {
         Some("grown-up"),
         "a later link moves the identity"
     );
-    // As an older version left it: no index rows, no mark.
+    // As an older version left it: no index rows, no mark, and states
+    // that did not keep the verified guardians.
     for table in ["identities", "guardian_links", "store_meta"] {
         db.raw.exec(&format!("DELETE FROM {table}")).await;
     }
+    db.raw
+        .exec("UPDATE subject_state SET state = '{\"parental_consent_verified\":true}' WHERE subject = 'kid'")
+        .await;
+    assert!(db.store.state("kid").await.unwrap().guardians.is_empty());
     assert!(db.store.children("mum").await.unwrap().is_empty());
     let location = db.location.clone();
     let reopened = S::open(&location, key()).await.unwrap();
     indexes_agree_with_the_ledger(&reopened, &stored).await;
     assert_eq!(reopened.children("mum").await.unwrap().len(), 1);
+    let kid = reopened.state("kid").await.unwrap();
+    assert_eq!(kid.guardians, ["mum"], "the state rebuilt");
+    assert_eq!(kid, rebuild("kid", &stored));
     reopened.close().await;
     db.finish().await;
 }
@@ -755,16 +763,63 @@ async fn tokens_are_single_use_and_revocable<S: Backend>() {
     assert_eq!(live("s2", TokenKind::Session).await, Some(true));
     assert_eq!(
         db.store
-            .revoke_subject_tokens("ada", TokenKind::Session, now)
+            .revoke_tokens(TokenKind::Session, TokenScope::Subject("ada"), now)
             .await
             .unwrap(),
         2
     );
     assert_eq!(live("s3", TokenKind::Session).await, Some(false));
 
+    // Created only within limits, counted and stored as one step: of
+    // eight callers at once with room for five, five get in.
+    let limited = |i: usize| TokenRecord {
+        id: format!("limited-{i}"),
+        ..token("x", TokenKind::SignIn, Some("crowd"), Some("c9"), 0)
+    };
+    let store = &db.store;
+    let tries = (0..8).map(|i| {
+        let token = limited(i);
+        async move {
+            store
+                .create_token_within(
+                    &token,
+                    &[
+                        (TokenScope::Client("c9"), 100),
+                        (TokenScope::Email("crowd"), 5),
+                    ],
+                    since,
+                )
+                .await
+                .unwrap()
+        }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    assert_eq!(
+        answers.iter().filter(|a| a.is_none()).count(),
+        5,
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().flatten().all(|i| *i == 1),
+        "the address's limit: {answers:?}"
+    );
+    assert_eq!(count(TokenScope::Email("crowd")).await.unwrap(), 5);
+    db.store
+        .create_token_within(&limited(9), &[(TokenScope::Email("crowd"), 6)], since)
+        .await
+        .unwrap();
+    assert_eq!(count(TokenScope::Email("crowd")).await.unwrap(), 6);
+    assert_eq!(
+        db.store
+            .revoke_tokens(TokenKind::SignIn, TokenScope::Email("crowd"), now)
+            .await
+            .unwrap(),
+        6
+    );
+
     // Expired ones go; the rest stay until they expire.
     assert_eq!(db.store.purge_tokens(now).await.unwrap(), 1, "`old` only");
-    assert_eq!(count(TokenScope::All).await.unwrap(), 3);
+    assert_eq!(count(TokenScope::All).await.unwrap(), 9);
     db.finish().await;
 }
 

@@ -13,7 +13,11 @@
 //!   every process at once.
 //! - Every form carries a token sealed to the session it was shown in.
 //! - Sign-in mail is limited per address, per client and overall, counted
-//!   in the store so that every process sharing it counts the same.
+//!   and stored in one step in the store, so that every process sharing
+//!   it, and every request at once, counts the same.
+//! - What the store keeps with a link or a session (the address, the
+//!   language) is encrypted under a key derived from the token's own
+//!   secret: the database alone reads no address.
 
 use axum::extract::{ConnectInfo, Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -64,13 +68,34 @@ pub(super) struct Session {
     pub subject: String,
     /// The address they signed in with.
     pub email: String,
+    /// Its keyed digest, as the store keeps it.
+    pub email_digest: String,
 }
 
-/// What the store keeps with a sign-in link or a session.
+/// What the store keeps with a sign-in link or a session, sealed under
+/// the token's secret ([`Carried::seal`]).
 #[derive(Serialize, Deserialize)]
 struct Carried {
     email: String,
     lang: String,
+}
+
+impl Carried {
+    fn sealer(secret: &str) -> crate::sealed::Sealer {
+        let mut key = Sha256::new();
+        key.update(b"vow privacy centre token\0");
+        key.update(secret.as_bytes());
+        crate::sealed::Sealer::with_key(key.finalize().into())
+    }
+
+    fn seal(&self, secret: &str) -> serde_json::Value {
+        serde_json::Value::String(Carried::sealer(secret).seal(self))
+    }
+
+    /// What `token` carries, opened with the secret its holder gave.
+    fn open(token: &TokenRecord, secret: &str) -> Option<Carried> {
+        Carried::sealer(secret).open(token.data.as_str()?)
+    }
 }
 
 /// A form token: the session it was shown in.
@@ -113,11 +138,23 @@ impl super::Centre {
         if !token.live(Utc::now()) {
             return None;
         }
-        let carried: Carried = serde_json::from_value(token.data).ok()?;
+        let carried = Carried::open(&token, secret)?;
+        let subject = token.subject?;
+        // The organisation may have moved the address to another subject
+        // since: the session ends rather than show the wrong person.
+        match person::subject_for_email(state, &carried.email).await {
+            Ok(now) if now == subject => {}
+            Ok(_) => {
+                tracing::info!("a session ended: its address names another subject now");
+                return None;
+            }
+            Err(_) => return None,
+        }
         Some(Session {
             id: token.id,
-            subject: token.subject?,
+            subject,
             email: carried.email,
+            email_digest: token.email.unwrap_or_default(),
         })
     }
 
@@ -143,12 +180,20 @@ impl super::Centre {
     }
 
     /// The keyed digest of a client's address, for counting: the store
-    /// keeps no IP address.
+    /// keeps no IP address. An IPv6 client counts by its /64, which one
+    /// household or one attacker holds whole.
     fn client_digest(&self, ip: std::net::IpAddr) -> String {
         use hmac::{Hmac, KeyInit, Mac};
+        let network = match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        };
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.clients)
             .expect("HMAC takes a key of any length");
-        mac.update(ip.to_string().as_bytes());
+        mac.update(network.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 }
@@ -200,59 +245,46 @@ pub async fn sign_in(
     let client = connect.map(|Extension(ConnectInfo(addr))| centre.client_digest(addr.ip()));
     let store = &state.store;
     let _ = store.purge_tokens(now).await;
-    let counted = async {
-        let limits = centre.limits;
-        if store
-            .count_tokens(TokenKind::SignIn, TokenScope::Email(&email_digest), since)
-            .await?
-            >= limits.per_address
-        {
-            return Ok(Some(t.too_many_links));
-        }
-        if let Some(client) = &client
-            && store
-                .count_tokens(TokenKind::SignIn, TokenScope::Client(client), since)
-                .await?
-                >= limits.per_client
-        {
-            return Ok(Some(t.too_many_from_here));
-        }
-        if store
-            .count_tokens(TokenKind::SignIn, TokenScope::All, since)
-            .await?
-            >= limits.overall
-        {
-            return Ok(Some(t.too_busy));
-        }
-        Ok::<_, vow_store::StoreError>(None)
-    };
-    match counted.await {
-        Ok(None) => {}
-        Ok(Some(why)) => {
-            tracing::warn!("a sign-in link was refused: too many lately");
-            return refuse(StatusCode::TOO_MANY_REQUESTS, why);
-        }
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
-    }
     let (secret, id) = new_secret();
     let record = TokenRecord {
         id,
         kind: TokenKind::SignIn,
         subject: None,
-        email: Some(email_digest),
-        client,
+        email: Some(email_digest.clone()),
+        client: client.clone(),
         created_at: now,
         expires_at: now + Duration::minutes(LINK_MINUTES),
         used_at: None,
         revoked_at: None,
-        data: serde_json::to_value(Carried {
+        data: Carried {
             email: email.clone(),
             lang: view.lang.tag().to_owned(),
-        })
-        .expect("plain strings serialise"),
+        }
+        .seal(&secret),
     };
-    if let Err(e) = store.create_token(&record).await {
-        return crate::error::ApiError::from(e).into_response();
+    let limits = centre.limits;
+    let mut within = vec![
+        (TokenScope::Email(&email_digest), limits.per_address),
+        (TokenScope::All, limits.overall),
+    ];
+    if let Some(client) = &client {
+        within.insert(1, (TokenScope::Client(client), limits.per_client));
+    }
+    match store.create_token_within(&record, &within, since).await {
+        Ok(None) => {}
+        Ok(Some(reached)) => {
+            let why = match within[reached].0 {
+                TokenScope::Email(_) => t.too_many_links,
+                TokenScope::Client(_) => t.too_many_from_here,
+                _ => t.too_busy,
+            };
+            tracing::warn!(
+                limit = reached,
+                "a sign-in link was refused: too many lately"
+            );
+            return refuse(StatusCode::TOO_MANY_REQUESTS, why);
+        }
+        Err(e) => return super::unavailable(&view, &e),
     }
     let org = &state.policy.policy().organisation.name;
     let url = format!("{}/centre/link/{secret}", centre.base);
@@ -268,7 +300,11 @@ pub async fn sign_in(
     .with_header("Auto-Submitted", "auto-generated")
     .expect("a fixed, valid header");
     if let Err(e) = state.requests.mailer.send(&message).await {
-        tracing::warn!(error = %e, "the sign-in link could not be sent");
+        // The error names the step that failed, not the address.
+        tracing::warn!(
+            transient = e.is_transient(),
+            "the sign-in link could not be sent"
+        );
         let _ = store.revoke_token(&record.id, Utc::now()).await;
         return refuse(StatusCode::BAD_GATEWAY, t.mail_failed);
     }
@@ -304,21 +340,25 @@ pub async fn link(
     let id = id_of(&secret);
     let token = match state.store.token(&id, TokenKind::SignIn).await {
         Ok(t) => t,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => {
+            let view = View::new(Lang::of(&headers, q.lang.as_deref()), "/centre", &[]);
+            return super::unavailable(&view, &e);
+        }
     };
-    let lang = token
-        .as_ref()
-        .and_then(|t| serde_json::from_value::<Carried>(t.data.clone()).ok())
-        .map(|c| c.lang);
-    let lang = Lang::of(&headers, q.lang.as_deref().or(lang.as_deref()));
+    let carried = token.as_ref().and_then(|t| Carried::open(t, &secret));
+    let lang = Lang::of(
+        &headers,
+        q.lang
+            .as_deref()
+            .or(carried.as_ref().map(|c| c.lang.as_str())),
+    );
     let view = View::new(lang, &format!("/centre/link/{secret}"), &[]);
     if let Some(answer) = dead_link(&view, token.as_ref()) {
         return answer;
     }
-    let email = token
-        .and_then(|t| serde_json::from_value::<Carried>(t.data).ok())
-        .map(|c| c.email)
-        .unwrap_or_default();
+    let Some(email) = carried.map(|c| c.email) else {
+        return super::refuse(&view, StatusCode::NOT_FOUND, view.t().link_unknown);
+    };
     let (nonce, _) = new_secret();
     let check = state.centre.forms.seal(&ContinueClaim {
         link: id,
@@ -371,17 +411,17 @@ pub async fn enter(
     }
     let token = match state.store.token(&id, TokenKind::SignIn).await {
         Ok(t) => t,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     if let Some(answer) = dead_link(&view, token.as_ref()) {
         return answer;
     }
-    let Some(carried) = token.and_then(|t| serde_json::from_value::<Carried>(t.data).ok()) else {
+    let Some(carried) = token.as_ref().and_then(|t| Carried::open(t, &secret)) else {
         return super::refuse(&view, StatusCode::NOT_FOUND, t.link_unknown);
     };
     let subject = match person::subject_for_email(&state, &carried.email).await {
         Ok(s) => s,
-        Err(answer) => return answer,
+        Err(e) => return super::unavailable(&view, &e),
     };
     let now = Utc::now();
     // Of two clicks at once, one signs in.
@@ -392,23 +432,23 @@ pub async fn enter(
     {
         Ok(Some(_)) => {}
         Ok(None) => return super::refuse(&view, StatusCode::GONE, t.link_used),
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     }
     let (session, session_id) = new_secret();
     let record = TokenRecord {
         id: session_id,
         kind: TokenKind::Session,
         subject: Some(subject.clone()),
-        email: None,
+        email: token.and_then(|t| t.email),
         client: None,
         created_at: now,
         expires_at: now + Duration::hours(SESSION_HOURS),
         used_at: None,
         revoked_at: None,
-        data: serde_json::to_value(&carried).expect("plain strings serialise"),
+        data: carried.seal(&session),
     };
     if let Err(e) = state.store.create_token(&record).await {
-        return crate::error::ApiError::from(e).into_response();
+        return super::unavailable(&view, &e);
     }
     person::link_browser(&state, &subject, &headers).await;
     tracing::info!("signed in to the privacy centre");
@@ -443,16 +483,30 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: S
                 return super::refuse(&view, StatusCode::FORBIDDEN, t.form_out_of_date);
             }
             said = t.signed_out_everywhere_body;
-            state
-                .store
-                .revoke_subject_tokens(&session.subject, TokenKind::Session, now)
+            // Every session, and every sign-in link not used yet.
+            let store = &state.store;
+            store
+                .revoke_tokens(
+                    TokenKind::Session,
+                    TokenScope::Subject(&session.subject),
+                    now,
+                )
                 .await
+                .and(
+                    store
+                        .revoke_tokens(
+                            TokenKind::SignIn,
+                            TokenScope::Email(&session.email_digest),
+                            now,
+                        )
+                        .await,
+                )
                 .map(|_| ())
         } else {
             state.store.revoke_token(&session.id, now).await.map(|_| ())
         };
         if let Err(e) = ended {
-            return crate::error::ApiError::from(e).into_response();
+            return super::unavailable(&view, &e);
         }
     }
     let mut answer = view.message(

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::{Value, context};
 use vow_dsr::request::{Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind};
-use vow_dsr::runner::{Backoff, Change, Desk, Names, Opening, Quiet};
+use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet};
 use vow_policy::render::i18n::{self as words, Language};
 use vow_policy::{Channel, VerificationMethod};
 use vow_store::{AnyStore, EventKind, EventSource, RequestQuery};
@@ -72,6 +72,19 @@ pub(super) fn desk(state: &AppState) -> Desk<'_, AnyStore> {
         channel: "privacy_centre",
         watch: &Quiet,
     }
+}
+
+/// `text` as one segment of a URL path (RFC 3986: all but the
+/// unreserved characters percent-encoded).
+fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The channel's name in the policy language (`email`, `sms`).
@@ -148,7 +161,7 @@ pub async fn me(
     let policy = state.policy.policy();
     let current = match state.subject_state(&who.subject).await {
         Ok(s) => s,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     let now = Utc::now();
     // On a child's page, only what the policy allows for the child.
@@ -196,7 +209,7 @@ pub async fn me(
                     }
                 })
                 .collect(),
-            Err(answer) => return answer,
+            Err(e) => return super::unavailable(&view, &e),
         }
     };
     let requests = match desk(&state)
@@ -208,7 +221,7 @@ pub async fn me(
         .await
     {
         Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     let child_pair = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(who.query())
@@ -216,16 +229,22 @@ pub async fn me(
     let requests: Vec<Value> = requests
         .iter()
         .map(|r| {
+            // A parent downloads what they asked for, not what the child did.
+            let mine = !who.for_child() || {
+                let agent = &r.body["request"]["agent"];
+                agent["kind"] == "parent" && agent["id"] == who.me()
+            };
             let export = ((r.kind == "access" || r.kind == "portability")
-                && matches!(r.status.as_str(), "completed" | "partially_completed"))
-            .then(|| {
-                let query = if child_pair.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{child_pair}")
-                };
-                format!("/centre/requests/{}/export{query}", r.id)
-            });
+                && matches!(r.status.as_str(), "completed" | "partially_completed")
+                && mine)
+                .then(|| {
+                    let query = if child_pair.is_empty() {
+                        String::new()
+                    } else {
+                        format!("?{child_pair}")
+                    };
+                    format!("/centre/requests/{}/export{query}", path_segment(&r.id))
+                });
             let kind = right_label(t, &r.kind);
             context! {
                 kind => if kind.is_empty() { r.kind.replace('_', " ") } else { kind.to_owned() },
@@ -249,7 +268,7 @@ pub async fn me(
     } else {
         match person::children(&state, who.me()).await {
             Ok(c) => c,
-            Err(answer) => return answer,
+            Err(e) => return super::unavailable(&view, &e),
         }
     };
     let csrf = state.centre.form_token(&who.session);
@@ -324,7 +343,7 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
     };
     let current = match state.subject_state(&who.subject).await {
         Ok(s) => s,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     let ticked = |name: &str, value: &str| fields.iter().any(|(k, v)| k == name && v == value);
     let now = Utc::now();
@@ -366,7 +385,7 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
     if !events.is_empty()
         && let Err(e) = state.record(events).await
     {
-        return e.into_response();
+        return super::unavailable(&view, &e);
     }
     let back = who.back();
     let saved = if back.contains('?') {
@@ -528,7 +547,7 @@ pub async fn agent(State(state): State<AppState>, headers: HeaderMap, body: Stri
     };
     let subject = match person::subject_for_email(&state, &person).await {
         Ok(s) => s,
-        Err(answer) => return answer,
+        Err(e) => return super::unavailable(&view, &e),
     };
     let agent = Agent {
         kind: AgentKind::AuthorisedAgent,
@@ -643,13 +662,15 @@ async fn open_request(
     let desk = desk(state);
     let case = match desk.create(opening, now).await {
         Ok(case) => case,
-        Err(e) => {
+        // What the form asked cannot be opened: say why.
+        Err(e @ (DeskError::Invalid(_) | DeskError::Transition(_))) => {
             return Err(refuse(
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &e.to_string(),
             ));
         }
+        Err(e) => return Err(super::unavailable(view, &e)),
     };
     // The session is the signed-in person's `account` check: for their own
     // request, or for their child's (the ledger links them). An agent's
@@ -701,12 +722,18 @@ pub async fn export(
     };
     match desk.load(&id).await {
         Ok(case) if theirs(&case) => {}
-        _ => return refuse(&view, StatusCode::NOT_FOUND, view.t().no_such_request),
+        Ok(_) | Err(DeskError::NotFound(_)) => {
+            return refuse(&view, StatusCode::NOT_FOUND, view.t().no_such_request);
+        }
+        Err(e) => return super::unavailable(&view, &e),
     }
     let mut zip = std::io::Cursor::new(Vec::new());
-    if let Err(e) = desk.export(&id, &mut zip, None).await {
-        tracing::info!(request = %id, error = %e, "no package to download");
-        return refuse(&view, StatusCode::CONFLICT, view.t().not_ready);
+    match desk.export(&id, &mut zip, None).await {
+        Ok(_) => {}
+        Err(DeskError::NotExportable(_)) => {
+            return refuse(&view, StatusCode::CONFLICT, view.t().not_ready);
+        }
+        Err(e) => return super::unavailable(&view, &e),
     }
     (
         [

@@ -75,6 +75,12 @@ fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The page for a store or desk failure: logged, and said plainly.
+fn unavailable(view: &View, error: &dyn std::fmt::Debug) -> Response {
+    tracing::error!(error = ?error, "the privacy centre could not reach its records");
+    refuse(view, StatusCode::SERVICE_UNAVAILABLE, view.t().unavailable)
+}
+
 /// "That did not work", why, and the way back.
 fn refuse(view: &View, status: StatusCode, why: &str) -> Response {
     let t = view.t();

@@ -10,6 +10,7 @@ use vow_policy::render::i18n::Language;
 use vow_store::{EventKind, EventSource, Identity, IdentityKind, Store};
 
 use super::access::Session;
+use crate::error::ApiError;
 use crate::pages::{View, cookie};
 use crate::state::AppState;
 
@@ -20,16 +21,18 @@ const BANNER_COOKIE: &str = "vow_consent";
 /// linked the address to (`identity_linked`), else the address itself,
 /// in lower case (a person known only by their address, such as a
 /// newsletter reader).
-pub(super) async fn subject_for_email(state: &AppState, email: &str) -> Result<String, Response> {
-    let identity = Identity::parse(IdentityKind::Email, email).map_err(|e| {
-        tracing::warn!(error = %e, "a sign-in link carries an address that does not parse");
-        StatusCode::UNPROCESSABLE_ENTITY.into_response()
-    })?;
+pub(super) async fn subject_for_email(
+    state: &AppState,
+    email: &str,
+) -> Result<String, vow_store::StoreError> {
+    // Addresses reach here parsed already (at sign-in, on the agent's form).
+    let Ok(identity) = Identity::parse(IdentityKind::Email, email) else {
+        return Ok(email.trim().to_lowercase());
+    };
     let linked = state
         .store
         .identity_subject(IdentityKind::Email, &identity.stored(&state.identities))
-        .await
-        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+        .await?;
     Ok(linked.unwrap_or_else(|| identity.value().to_owned()))
 }
 
@@ -55,19 +58,27 @@ fn visitor(headers: &HeaderMap) -> Option<String> {
 
 /// Links the browser that just signed in to the person, so that the
 /// choices its cookie banner recorded are theirs: the sign-in proved the
-/// address, and the banner's cookie is in the same browser. Nothing is
-/// recorded when the link exists already; a failure only leaves the
-/// browser unlinked.
+/// address, and the banner's cookie is in the same browser. A browser
+/// linked already (to them or anyone) is left as it is; a failure only
+/// leaves the browser unlinked.
 pub(super) async fn link_browser(state: &AppState, subject: &str, headers: &HeaderMap) {
     let Some(visitor) = visitor(headers) else {
         return;
     };
-    let linked = state
+    // A browser linked already stays with whom it is linked to: the
+    // banner's id is in a cookie a page can write, so a sign-in never
+    // takes a browser from someone else.
+    match state
         .store
         .identity_subject(IdentityKind::Browser, &visitor)
-        .await;
-    if matches!(&linked, Ok(Some(s)) if s == subject) {
-        return;
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(_)) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "the browser's link could not be read");
+            return;
+        }
     }
     let source = EventSource {
         channel: "privacy_centre".to_owned(),
@@ -102,12 +113,8 @@ pub(super) async fn browsers(
     state: &AppState,
     subject: &str,
     lang: Language,
-) -> Result<Vec<BrowserChoices>, Response> {
-    let identities = state
-        .store
-        .subject_identities(subject)
-        .await
-        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+) -> Result<Vec<BrowserChoices>, ApiError> {
+    let identities = state.store.subject_identities(subject).await?;
     let policy = state.policy.policy();
     let name = |purpose: &str| {
         policy
@@ -121,10 +128,7 @@ pub(super) async fn browsers(
         .iter()
         .filter(|(kind, _)| *kind == IdentityKind::Browser)
     {
-        let visitor_state = state
-            .subject_state(&format!("visitor:{visitor}"))
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let visitor_state = state.subject_state(&format!("visitor:{visitor}")).await?;
         let Some(chosen) = visitor_state.consents.values().map(|c| c.at).max() else {
             continue;
         };
@@ -153,18 +157,11 @@ pub(super) async fn browsers(
 
 /// The children whose data the person may manage here: verified links
 /// that stand, to people the policy lets a guardian act for.
-pub(super) async fn children(state: &AppState, me: &str) -> Result<Vec<String>, Response> {
-    let links = state
-        .store
-        .children(me)
-        .await
-        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+pub(super) async fn children(state: &AppState, me: &str) -> Result<Vec<String>, ApiError> {
+    let links = state.store.children(me).await?;
     let mut children = Vec::new();
     for link in links.into_iter().filter(|l| l.verified) {
-        let child = state
-            .subject_state(&link.child)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let child = state.subject_state(&link.child).await?;
         if may_act_for(state, me, &child) {
             children.push(link.child);
         }
@@ -269,7 +266,7 @@ pub(super) async fn acting(
     let child_state = state
         .subject_state(child)
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| super::unavailable(view, &e))?;
     if !may_act_for(state, &session.subject, &child_state) {
         return Err(super::refuse(
             view,

@@ -104,7 +104,7 @@ pub async fn policy(
     let t = view.t();
     let versions = match state.store.policy_versions().await {
         Ok(v) => v,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     let current = state.policy.policy();
     let in_force = versions
@@ -195,7 +195,7 @@ pub async fn policy_version(
     {
         Ok(Some(record)) => record,
         Ok(None) => return refuse(&view, StatusCode::NOT_FOUND, t.no_such_version),
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::unavailable(&view, &e),
     };
     match state.centre.policy_pages.rendered(&record, lang.language) {
         Some(html) => view.with_language_cookie(Html(html.as_str().to_owned()).into_response()),

@@ -128,6 +128,7 @@ pub struct Phrases {
     pub form_out_of_date: &'static str,
     pub no_such_request: &'static str,
     pub not_ready: &'static str,
+    pub unavailable: &'static str,
 
     pub policy_changes_title: &'static str,
     pub first_version: &'static str,
@@ -289,6 +290,7 @@ static EN: Phrases = Phrases {
     form_out_of_date: "This form is out of date: open the page again.",
     no_such_request: "There is no such request of yours.",
     not_ready: "This request has no copy to download yet.",
+    unavailable: "The privacy centre cannot reach its records just now. Please try again in a few minutes.",
 
     policy_changes_title: "What changed",
     first_version: "This is the first version.",
@@ -432,6 +434,7 @@ static FR: Phrases = Phrases {
     form_out_of_date: "Ce formulaire n'est plus valable : rouvrez la page.",
     no_such_request: "Vous n'avez pas de telle demande.",
     not_ready: "Cette demande n'a pas encore de copie à télécharger.",
+    unavailable: "L'espace confidentialité ne peut pas joindre ses registres pour le moment. Réessayez dans quelques minutes.",
 
     policy_changes_title: "Ce qui a changé",
     first_version: "C'est la première version.",
@@ -575,6 +578,7 @@ static UK: Phrases = Phrases {
     form_out_of_date: "Ця форма застаріла: відкрийте сторінку знову.",
     no_such_request: "У вас немає такого запиту.",
     not_ready: "Для цього запиту ще немає копії для завантаження.",
+    unavailable: "Центр конфіденційності зараз не може дістатися своїх записів. Спробуйте ще раз за кілька хвилин.",
 
     policy_changes_title: "Що змінилося",
     first_version: "Це перша версія.",

@@ -36,17 +36,6 @@ fn parse(kind: IdentityKind, value: &str) -> ApiResult<Identity> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e).field("value"))
 }
 
-fn kind(text: &str) -> ApiResult<IdentityKind> {
-    IdentityKind::parse(text).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidParameter,
-            format!("`{text}` is not a kind of identity"),
-        )
-        .field("kind")
-        .hint("use `email`, `phone`, `account` or `browser`")
-    })
-}
-
 /// Link an identity to a subject: the person signs in to the privacy
 /// centre with this address and finds their own data. An identity names
 /// one subject: linking it to another moves it.
@@ -70,23 +59,35 @@ pub async fn link(
     write(&state, &key.key_id, &subject, &body.provenance, kinds).await
 }
 
-/// Unlink an identity from a subject (an address the person no longer uses).
-#[utoipa::path(delete, path = "/v1/subjects/{subject}/identities/{kind}/{value}", tag = "subjects",
-    params(("subject" = String, Path, description = "The subject's id"),
-        ("kind" = String, Path, description = "`email`, `phone`, `account` or `browser`"),
-        ("value" = String, Path, description = "The address, number or id")),
-    responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+/// An identity, to look up or unlink. In the body, not the path: an
+/// address in a URL ends up in every proxy's access log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityName {
+    /// `email`, `phone`, `account` or `browser`.
+    #[schema(value_type = String, example = "email")]
+    pub kind: IdentityKind,
+    #[schema(example = "ada@example.org")]
+    pub value: String,
+}
+
+/// Unlink an identity from a subject (an address the person no longer
+/// uses). An identity linked to another subject since is left there.
+#[utoipa::path(post, path = "/v1/subjects/{subject}/identities/unlink", tag = "subjects",
+    params(("subject" = String, Path, description = "The subject's id")),
+    request_body = IdentityName,
+    responses((status = 201, body = Written), (status = 422, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("api_key" = ["write"])))]
 pub async fn unlink(
     key: Authorized<Write>,
     State(state): State<AppState>,
-    Path((subject, kind_text, value)): Path<(String, String, String)>,
+    Path(subject): Path<String>,
+    ApiJson(body): ApiJson<IdentityName>,
 ) -> ApiResult<(StatusCode, Json<Written>)> {
-    let kind = kind(&kind_text)?;
-    let identity = parse(kind, &value)?;
+    let identity = parse(body.kind, &body.value)?;
     let kinds = vec![EventKind::IdentityUnlinked {
-        identity: kind,
+        identity: body.kind,
         value: identity.stored(&state.identities),
     }];
     write(&state, &key.key_id, &subject, &Provenance::default(), kinds).await
@@ -99,29 +100,27 @@ pub struct IdentityOwner {
 }
 
 /// The subject an identity is linked to.
-#[utoipa::path(get, path = "/v1/identities/{kind}/{value}", tag = "subjects",
-    params(("kind" = String, Path, description = "`email`, `phone`, `account` or `browser`"),
-        ("value" = String, Path, description = "The address, number or id")),
+#[utoipa::path(post, path = "/v1/identities/lookup", tag = "subjects",
+    request_body = IdentityName,
     responses((status = 200, body = IdentityOwner), (status = 404, body = ErrorBody),
-        (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 422, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("api_key" = ["read"])))]
 pub async fn owner(
     _: Authorized<Read>,
     State(state): State<AppState>,
-    Path((kind_text, value)): Path<(String, String)>,
+    ApiJson(body): ApiJson<IdentityName>,
 ) -> ApiResult<Json<IdentityOwner>> {
-    let kind = kind(&kind_text)?;
-    let identity = parse(kind, &value)?;
+    let identity = parse(body.kind, &body.value)?;
     match state
         .store
-        .identity_subject(kind, &identity.stored(&state.identities))
+        .identity_subject(body.kind, &identity.stored(&state.identities))
         .await?
     {
         Some(subject) => Ok(Json(IdentityOwner { subject })),
         None => Err(ApiError::new(
             ErrorCode::IdentityNotFound,
-            format!("no subject is linked to this {}", kind.as_str()),
+            format!("no subject is linked to this {}", body.kind.as_str()),
         )
         .hint("link it with POST /v1/subjects/{subject}/identities")),
     }

@@ -85,7 +85,9 @@ where
 }
 
 /// Fills the indexes from the ledger once, for a store written before
-/// they existed. Runs in the opening transaction.
+/// they existed, and rebuilds the states of the children it names (their
+/// verified guardians were not kept in the state then). Runs in the
+/// opening transaction.
 pub(super) async fn backfill<DB>(conn: &mut DB::Connection) -> Result<(), StoreError>
 where
     DB: Backend,
@@ -105,6 +107,7 @@ where
         return Ok(());
     }
     let mut after = 0i64;
+    let mut children = std::collections::BTreeSet::new();
     loop {
         // The bodies are compact JSON: the type is spelled this way.
         let rows = sqlx::query("SELECT seq, body FROM ledger WHERE seq > $1 AND (body LIKE '%\"type\":\"guardian_%' OR body LIKE '%\"type\":\"identity_%') ORDER BY seq LIMIT 1000")
@@ -116,9 +119,31 @@ where
         for row in &rows {
             let event: Event = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
             if indexed(&event) {
+                if matches!(
+                    event.kind,
+                    EventKind::GuardianLinked { .. } | EventKind::GuardianUnlinked { .. }
+                ) {
+                    children.insert(event.subject.clone());
+                }
                 apply::<DB>(conn, &event).await?;
             }
         }
+    }
+    for child in children {
+        let rows = sqlx::query("SELECT body FROM ledger WHERE subject = $1 ORDER BY seq")
+            .bind(child.as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+        let events = rows
+            .iter()
+            .map(|r| Ok(serde_json::from_str::<Event>(&r.try_get::<String, _>(0)?)?))
+            .collect::<Result<Vec<Event>, StoreError>>()?;
+        let state = crate::materialise::rebuild(&child, &events);
+        sqlx::query("UPDATE subject_state SET state = $1 WHERE subject = $2")
+            .bind(serde_json::to_string(&state)?)
+            .bind(child.as_str())
+            .execute(&mut *conn)
+            .await?;
     }
     sqlx::query("INSERT INTO store_meta (name, value) VALUES ($1, $2)")
         .bind(DONE)

@@ -54,6 +54,13 @@ pub trait Backend: Database {
         pool: &Pool<Self>,
     ) -> impl Future<Output = Result<Transaction<'static, Self>, sqlx::Error>> + Send;
 
+    /// Starts a transaction that counts and creates tokens: no other, in
+    /// this process or another, counts meanwhile (the limits on sign-in
+    /// mail hold under concurrent requests).
+    fn begin_tokens(
+        pool: &Pool<Self>,
+    ) -> impl Future<Output = Result<Transaction<'static, Self>, sqlx::Error>> + Send;
+
     /// Starts a read-only transaction that sees one snapshot throughout.
     fn begin_snapshot(
         pool: &Pool<Self>,
@@ -488,13 +495,22 @@ where
         tokens::revoke(&self.writes, id, now).await
     }
 
-    async fn revoke_subject_tokens(
+    async fn revoke_tokens(
         &self,
-        subject: &str,
         kind: TokenKind,
+        scope: TokenScope<'_>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        tokens::revoke_subject(&self.writes, subject, kind, now).await
+        tokens::revoke_all(&self.writes, kind, scope, now).await
+    }
+
+    async fn create_token_within(
+        &self,
+        token: &TokenRecord,
+        limits: &[(TokenScope<'_>, u64)],
+        since: DateTime<Utc>,
+    ) -> Result<Option<usize>, StoreError> {
+        tokens::create_within(&self.writes, token, limits, since).await
     }
 
     async fn count_tokens(

@@ -16,6 +16,9 @@ pub type PostgresStore = SqlStore<Postgres>;
 /// The advisory lock that guards the chain's head ("vow" in ASCII).
 const CHAIN_LOCK: i64 = 0x76_6f_77;
 
+/// The advisory lock that guards the counts of the centre's tokens ("vowt").
+const TOKENS_LOCK: i64 = 0x76_6f_77_74;
+
 impl Backend for Postgres {
     const LEDGER_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS ledger (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)";
 
@@ -26,6 +29,17 @@ impl Backend for Postgres {
         // Released at commit or rollback.
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(CHAIN_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    async fn begin_tokens(
+        pool: &Pool<Postgres>,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(TOKENS_LOCK)
             .execute(&mut *tx)
             .await?;
         Ok(tx)

@@ -25,6 +25,13 @@ impl Backend for Sqlite {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    async fn begin_tokens(
+        pool: &Pool<Sqlite>,
+    ) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        // The write lock first: another process's count waits for it.
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     async fn begin_snapshot(
         pool: &Pool<Sqlite>,
     ) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {

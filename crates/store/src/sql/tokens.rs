@@ -27,6 +27,19 @@ where
     for<'a> &'a str: Type<DB> + Encode<'a, DB>,
     usize: ColumnIndex<DB::Row>,
 {
+    insert(writes, token).await
+}
+
+async fn insert<'e, DB, E>(on: E, token: &TokenRecord) -> Result<(), StoreError>
+where
+    DB: Backend,
+    E: Executor<'e, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
+    Option<String>: for<'q> Encode<'q, DB>,
+    for<'a> &'a str: Type<DB> + Encode<'a, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
     let created = sqlx::query("INSERT INTO tokens (id, kind, subject, email, client, created_at, expires_at, used_at, revoked_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id")
         .bind(token.id.as_str())
         .bind(token.kind.as_str())
@@ -38,7 +51,7 @@ where
         .bind(token.used_at.map(timestamp))
         .bind(token.revoked_at.map(timestamp))
         .bind(serde_json::to_string(&token.data)?)
-        .fetch_optional(writes)
+        .fetch_optional(on)
         .await?;
     match created {
         Some(_) => Ok(()),
@@ -125,10 +138,20 @@ where
     Ok(revoked.is_some())
 }
 
-pub(super) async fn revoke_subject<DB>(
+/// The condition and value that select `scope`, with the value as `$3`.
+fn scope_filter<'a>(scope: TokenScope<'a>) -> (&'static str, Option<&'a str>) {
+    match scope {
+        TokenScope::Email(digest) => (" AND email = $3", Some(digest)),
+        TokenScope::Client(digest) => (" AND client = $3", Some(digest)),
+        TokenScope::Subject(subject) => (" AND subject = $3", Some(subject)),
+        TokenScope::All => ("", None),
+    }
+}
+
+pub(super) async fn revoke_all<DB>(
     writes: &Pool<DB>,
-    subject: &str,
     kind: TokenKind,
+    scope: TokenScope<'_>,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError>
 where
@@ -139,37 +162,34 @@ where
     for<'a> &'a str: Type<DB> + Encode<'a, DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    let revoked = sqlx::query(
-        "UPDATE tokens SET revoked_at = $3 WHERE subject = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3 RETURNING id",
-    )
-    .bind(subject)
+    let (filter, value) = scope_filter(scope);
+    let mut statement = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE tokens SET revoked_at = $2 WHERE kind = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2{filter} RETURNING id"
+    )))
     .bind(kind.as_str())
-    .bind(timestamp(now))
-    .fetch_all(writes)
-    .await?;
-    Ok(revoked.len() as u64)
+    .bind(timestamp(now));
+    if let Some(value) = value {
+        statement = statement.bind(value);
+    }
+    Ok(statement.fetch_all(writes).await?.len() as u64)
 }
 
-pub(super) async fn count_since<DB>(
-    reads: &Pool<DB>,
+pub(super) async fn count_since<'e, DB, E>(
+    on: E,
     kind: TokenKind,
     scope: TokenScope<'_>,
     since: DateTime<Utc>,
 ) -> Result<u64, StoreError>
 where
     DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    E: Executor<'e, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     i64: Type<DB> + for<'r> Decode<'r, DB>,
     String: Type<DB> + for<'q> Encode<'q, DB>,
     for<'a> &'a str: Type<DB> + Encode<'a, DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    let (filter, value) = match scope {
-        TokenScope::Email(digest) => (" AND email = $3", Some(digest)),
-        TokenScope::Client(digest) => (" AND client = $3", Some(digest)),
-        TokenScope::All => ("", None),
-    };
+    let (filter, value) = scope_filter(scope);
     let mut statement = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM tokens WHERE kind = $1 AND created_at >= $2{filter}"
     )))
@@ -178,8 +198,36 @@ where
     if let Some(value) = value {
         statement = statement.bind(value);
     }
-    let row = statement.fetch_one(reads).await?;
+    let row = statement.fetch_one(on).await?;
     Ok(count(row.try_get(0)?))
+}
+
+pub(super) async fn create_within<DB>(
+    writes: &Pool<DB>,
+    token: &TokenRecord,
+    limits: &[(TokenScope<'_>, u64)],
+    since: DateTime<Utc>,
+) -> Result<Option<usize>, StoreError>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    i64: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
+    String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
+    Option<String>: for<'q> Encode<'q, DB>,
+    for<'a> &'a str: Type<DB> + Encode<'a, DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    let mut tx = DB::begin_tokens(writes).await?;
+    for (i, (scope, most)) in limits.iter().enumerate() {
+        if count_since(&mut *tx, token.kind, *scope, since).await? >= *most {
+            tx.rollback().await?;
+            return Ok(Some(i));
+        }
+    }
+    insert(&mut *tx, token).await?;
+    tx.commit().await?;
+    Ok(None)
 }
 
 pub(super) async fn purge<DB>(writes: &Pool<DB>, before: DateTime<Utc>) -> Result<u64, StoreError>
