@@ -339,7 +339,7 @@ button{font:inherit;font-weight:600;padding:.55rem 1.1rem;border:2px solid #1a5f
 button.alt{background:transparent;color:#1a5fb4}\
 input[type=email],input[type=text],select{font:inherit;padding:.45rem;border:1px solid #767680;border-radius:.3rem;min-width:16rem;max-width:100%;box-sizing:border-box}\
 fieldset{border:1px solid #d0d0d7;border-radius:.375rem;margin:1rem 0;padding:.5rem 1rem}\
-label{display:block;padding:.2rem 0}table{border-collapse:collapse;width:100%}\
+label{display:block;padding:.2rem 0}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d0d7;vertical-align:top}\
 a{color:#1a5fb4}:focus-visible{outline:3px solid #e66100;outline-offset:2px}\
 .note{padding:.5rem .75rem;border-left:4px solid #1a5fb4;background:#e8f0fb}\
