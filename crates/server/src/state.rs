@@ -74,6 +74,21 @@ impl AppState {
         AppState(Arc::new(shared))
     }
 
+    /// The request desk over this server's store, policy and datasets;
+    /// `channel` is where requests it opens come from (`api`,
+    /// `privacy_centre`).
+    pub fn desk(&self, channel: &'static str) -> vow_dsr::runner::Desk<'_, vow_store::AnyStore> {
+        vow_dsr::runner::Desk {
+            store: &self.store,
+            policy: self.policy.policy(),
+            targets: &self.requests.targets,
+            hash_key: &self.requests.hash_key,
+            backoff: vow_dsr::runner::Backoff::default(),
+            channel,
+            watch: &vow_dsr::runner::Quiet,
+        }
+    }
+
     /// A subject's state, from the cache.
     pub async fn subject_state(&self, subject: &str) -> ApiResult<Arc<SubjectState>> {
         Ok(self.subjects.get(&self.store, subject).await?)

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::{Value, context};
 use vow_dsr::request::{Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind};
-use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet};
+use vow_dsr::runner::{Change, Desk, DeskError, Names, Opening};
 use vow_policy::render::i18n::{self as words, Language};
 use vow_policy::{Channel, VerificationMethod};
 use vow_store::{AnyStore, EventKind, EventSource, RequestQuery};
@@ -62,16 +62,8 @@ fn status_label(t: &'static Phrases, status: &str) -> String {
     .to_owned()
 }
 
-pub(super) fn desk(state: &AppState) -> Desk<'_, AnyStore> {
-    Desk {
-        store: &state.store,
-        policy: state.policy.policy(),
-        targets: &state.requests.targets,
-        hash_key: &state.requests.hash_key,
-        backoff: Backoff::default(),
-        channel: "privacy_centre",
-        watch: &Quiet,
-    }
+fn desk(state: &AppState) -> Desk<'_, AnyStore> {
+    state.desk("privacy_centre")
 }
 
 /// `text` as one segment of a URL path (RFC 3986: all but the

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use vow_dsr::request::{
     Actor, ActorKind, Agent, DenialReason, Guardianship, NewRequest, RequestKind,
 };
-use vow_dsr::runner::{Backoff, Change, Desk, DeskError, Names, Opening, Quiet, Tell};
+use vow_dsr::runner::{Change, Desk, DeskError, Names, Opening, Tell};
 use vow_policy::{ElementId, VerificationMethod};
 use vow_store::{AnyStore, RequestQuery};
 
@@ -161,15 +161,7 @@ pub struct RequestFilter {
 }
 
 fn desk(state: &AppState) -> Desk<'_, AnyStore> {
-    Desk {
-        store: &state.store,
-        policy: state.policy.policy(),
-        targets: &state.requests.targets,
-        hash_key: &state.requests.hash_key,
-        backoff: Backoff::default(),
-        channel: "api",
-        watch: &Quiet,
-    }
+    state.desk("api")
 }
 
 fn view(case: &vow_dsr::runner::Case) -> ApiResult<Json<RequestView>> {
