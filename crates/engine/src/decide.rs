@@ -231,6 +231,11 @@ pub fn decide<'p>(
         essential_message,
         now,
     );
+    if let (Some(c), Some(channel)) = (communication, query.channel)
+        && !essential_message
+    {
+        communication_choice(&mut d, policy, state, c, channel);
+    }
     binding(&mut d, policy, pi, query);
     let projection = recipient(&mut d, policy, pi, &requested, query);
     if !d.allowed {
@@ -522,6 +527,31 @@ fn signals<'p>(
             Some(_) => d.note(element, &policy.dnt_promises, Message::DntIgnored),
             None => {}
         }
+    }
+}
+
+/// The person turned this kind of message off on this channel.
+fn communication_choice<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
+    state: &SubjectState,
+    communication: usize,
+    channel: Channel,
+) {
+    let c = &policy.communications[communication];
+    if state
+        .communication_opt_outs
+        .iter()
+        .any(|o| o.channel == channel && o.communication == c.id)
+    {
+        d.deny(
+            Element::Named("communication", Cow::Borrowed(&c.id)),
+            &c.promises,
+            Message::CommunicationOptOut {
+                communication: &c.id,
+                channel,
+            },
+        );
     }
 }
 

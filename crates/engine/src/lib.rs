@@ -18,4 +18,4 @@ pub use compile::{CompiledPolicy, compile};
 pub use decide::{Action, Context, Decision, Obligation, Query, decide};
 pub use offer::could_consent;
 pub use reason::{CategoryList, Element, Message, Reason};
-pub use state::{ConsentRecord, SubjectState};
+pub use state::{CommunicationOptOut, ConsentRecord, SubjectState};

@@ -227,6 +227,10 @@ pub enum Message<'p> {
     ChannelOptOut {
         channel: Channel,
     },
+    CommunicationOptOut {
+        communication: &'p str,
+        channel: Channel,
+    },
     ConsentExpired {
         purpose: &'p str,
         given_on: NaiveDate,
@@ -319,6 +323,7 @@ impl Message<'_> {
             NoLawfulBasis { .. } => "no-lawful-basis",
             EssentialMessage => "essential-message",
             ChannelOptOut { .. } => "channel-opt-out",
+            CommunicationOptOut { .. } => "communication-opt-out",
             ConsentExpired { .. } => "consent-expired",
             ConsentRenewalNeeded { .. } => "consent-renewal-needed",
             ConsentGiven { .. } | SoftOptInConsentGiven { .. } => "consent-given",
@@ -376,6 +381,7 @@ impl fmt::Display for Message<'_> {
             NoLawfulBasis { purpose, place } => write!(f, "`{purpose}` has no lawful basis in {place}"),
             EssentialMessage => f.write_str("an essential message cannot be opted out of"),
             ChannelOptOut { channel } => f.write_str(&format!("the person opted out of {channel:?} messages").to_lowercase()),
+            CommunicationOptOut { communication, channel } => write!(f, "the person turned `{communication}` off by {}", format!("{channel:?}").to_lowercase()),
             ConsentExpired { purpose, given_on } => write!(f, "the consent to `{purpose}` given on {given_on} has expired; ask again"),
             ConsentRenewalNeeded { purpose } => write!(f, "`{purpose}` changed materially after the consent was given; ask again"),
             ConsentGiven { purpose, on } => write!(f, "the person consented to `{purpose}` on {on}"),

@@ -19,6 +19,15 @@ pub struct ConsentRecord {
     pub policy_version: String,
 }
 
+/// A kind of message turned off on one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommunicationOptOut {
+    /// The communication's id in the policy (`surveys`).
+    pub communication: String,
+    pub channel: Channel,
+}
+
 /// A subject's state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -49,6 +58,10 @@ pub struct SubjectState {
     pub objects_to_direct_marketing: bool,
     /// Channels the person opted out of for non-essential messages.
     pub channel_opt_outs: Vec<Channel>,
+    /// Kinds of non-essential message (the policy's communications) the
+    /// person turned off on one channel, the others left as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub communication_opt_outs: Vec<CommunicationOptOut>,
     /// Active legal holds: data must be kept.
     pub legal_holds: Vec<String>,
 }

@@ -535,3 +535,53 @@ fn kids_02_a_parent_is_offered_only_what_the_policy_allows_for_their_child() {
         ]
     );
 }
+
+#[test]
+fn shop_04_each_kind_of_message_by_each_channel() {
+    // promise: SHOP-04
+    let p = policy("course-shop");
+    let mut customer = SubjectState {
+        jurisdiction: Some("FR".into()),
+        ..Default::default()
+    };
+    customer
+        .consents
+        .insert("promotional_messages".into(), consent(true));
+    let message = |communication, channel| Query {
+        communication: Some(communication),
+        channel: Some(channel),
+        ..q("promotional_messages", &["user.contact.email"])
+    };
+    assert!(decide(&p, &customer, &message("surveys", Channel::Email), now()).allowed);
+    // Surveys off by e-mail only.
+    customer
+        .communication_opt_outs
+        .push(vow_engine::CommunicationOptOut {
+            communication: "surveys".into(),
+            channel: Channel::Email,
+        });
+    let d = decide(&p, &customer, &message("surveys", Channel::Email), now());
+    assert_eq!(rules(&d), ["communication-opt-out"], "{d:?}");
+    assert_eq!(
+        d.reasons[0].message.to_string(),
+        "the person turned `surveys` off by email"
+    );
+    assert!(decide(&p, &customer, &message("surveys", Channel::Post), now()).allowed);
+    assert!(
+        decide(
+            &p,
+            &customer,
+            &message("business_updates", Channel::Email),
+            now()
+        )
+        .allowed
+    );
+    // Account matters are essential: they go whatever is turned off.
+    customer.channel_opt_outs.push(Channel::Email);
+    let account = Query {
+        communication: Some("account_email"),
+        channel: Some(Channel::Email),
+        ..q("service_notices", &["user.contact.email"])
+    };
+    assert!(decide(&p, &customer, &account, now()).allowed);
+}

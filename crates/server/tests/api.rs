@@ -430,6 +430,38 @@ async fn preferences_guardians_attributes_and_purchases() {
         "one event per channel"
     );
 
+    // One kind of message off by one channel (SHOP-04).
+    let surveys = app
+        .post(
+            "/v1/subjects/fay/preferences",
+            json!({"channels": {"email": false}, "communication": "surveys"}),
+        )
+        .await;
+    assert_eq!(surveys.status, StatusCode::CREATED, "{}", surveys.body);
+    assert_eq!(
+        surveys.body["state"]["communication_opt_outs"],
+        json!([{"communication": "surveys", "channel": "email"}])
+    );
+    assert_eq!(surveys.body["state"]["channel_opt_outs"], json!(["sms"]));
+    for (body, field) in [
+        (
+            json!({"channels": {"email": false}, "communication": "survey"}),
+            "communication",
+        ),
+        (
+            json!({"channels": {"email": false}, "communication": "account_email"}),
+            "communication",
+        ),
+        (
+            json!({"channels": {"push": false}, "communication": "surveys"}),
+            "channels",
+        ),
+    ] {
+        let refused = app.post("/v1/subjects/fay/preferences", body.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(refused.body["error"]["field"], field, "{}", refused.body);
+    }
+
     let link = app
         .post(
             "/v1/subjects/kid-1/guardians",

@@ -239,9 +239,12 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
         .unwrap();
     assert_eq!(after.len(), before);
 
-    // E-mail news on, text messages off: recorded for customer-1.
+    // E-mail news on, text messages off, and the newsletter off by e-mail
+    // alone (SHOP-04's matrix of kinds and channels): recorded for
+    // customer-1.
     s.click("input[name=purpose][value=email_marketing]").await;
     s.click("input[name=channel][value=sms]").await;
+    s.click("input[name=kind][value='newsletter/email']").await;
     s.screenshot("centre-choices.png").await;
     assert_eq!(
         s.axe_in("document.querySelector('main')").await,
@@ -266,7 +269,16 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
         [
             json!({"type": "consent_given", "purpose": "email_marketing"}),
             json!({"type": "preference_set", "channel": "sms", "opted_out": true}),
+            json!({"type": "preference_set", "channel": "email", "opted_out": true, "communication": "newsletter"}),
         ]
+    );
+    assert!(
+        !s.js(
+            "return document.querySelector(\"input[name=kind][value='newsletter/email']\").checked"
+        )
+        .await
+        .as_bool()
+        .unwrap()
     );
 
     // A copy of his data, found by his address in Chinook: the session is

@@ -74,9 +74,13 @@ pub enum EventKind {
     ConsentWithdrawn {
         purpose: String,
     },
+    /// Messages by `channel` turned off or on: all non-essential ones, or
+    /// only those of one `communication` of the policy.
     PreferenceSet {
         channel: Channel,
         opted_out: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        communication: Option<String>,
     },
     MembershipStarted {
         membership: String,

@@ -2,7 +2,7 @@
 //! [`apply`] one event at a time as it is written, or [`rebuild`] from all
 //! of a subject's events. Both give the same state.
 
-use vow_engine::{ConsentRecord, SubjectState};
+use vow_engine::{CommunicationOptOut, ConsentRecord, SubjectState};
 
 use crate::ledger::{Event, EventKind};
 
@@ -20,10 +20,30 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
                 },
             );
         }
-        EventKind::PreferenceSet { channel, opted_out } => {
+        EventKind::PreferenceSet {
+            channel,
+            opted_out,
+            communication: None,
+        } => {
             state.channel_opt_outs.retain(|c| c != channel);
             if *opted_out {
                 state.channel_opt_outs.push(*channel);
+            }
+        }
+        EventKind::PreferenceSet {
+            channel,
+            opted_out,
+            communication: Some(communication),
+        } => {
+            let this = |o: &CommunicationOptOut| {
+                o.channel == *channel && &o.communication == communication
+            };
+            state.communication_opt_outs.retain(|o| !this(o));
+            if *opted_out {
+                state.communication_opt_outs.push(CommunicationOptOut {
+                    communication: communication.clone(),
+                    channel: *channel,
+                });
             }
         }
         EventKind::MembershipStarted { membership } => {

@@ -58,6 +58,7 @@ fn a_changed_event_is_found() {
     rows[2].event.kind = EventKind::PreferenceSet {
         channel: Channel::Sms,
         opted_out: false,
+        communication: None,
     };
     let v = check(rows, head);
     assert_eq!(found(&v), vec![(TamperKind::Changed, 3)]);

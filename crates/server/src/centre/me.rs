@@ -79,6 +79,25 @@ fn path_segment(text: &str) -> String {
         .collect()
 }
 
+/// The kinds of message a person may turn off: the policy's
+/// communications that are not essential.
+fn kinds(state: &AppState) -> impl Iterator<Item = &vow_policy::Communication> {
+    state
+        .policy
+        .policy()
+        .communications
+        .iter()
+        .filter(|c| !c.essential)
+}
+
+/// The channels any kind of message uses, in the policy's order of channels.
+fn kind_channels(state: &AppState) -> Vec<Channel> {
+    let mut used: Vec<Channel> = kinds(state).flat_map(|c| c.channels.clone()).collect();
+    used.sort();
+    used.dedup();
+    used
+}
+
 /// The channel's name in the policy language (`email`, `sms`).
 fn channel_id(channel: Channel) -> String {
     serde_json::to_value(channel)
@@ -174,17 +193,49 @@ pub async fn me(
             }
         })
         .collect();
+    let channel_name = |c: Channel| {
+        let name = words::channel(language, c);
+        let mut capital = name.chars();
+        capital
+            .next()
+            .map(|f| f.to_uppercase().chain(capital).collect::<String>())
+            .unwrap_or_default()
+    };
     let channels: Vec<Value> = CHANNELS
         .iter()
         .map(|c| {
-            let name = words::channel(language, *c);
-            let mut capital = name.chars();
             context! {
                 id => channel_id(*c),
-                name => capital.next().map(|f| f.to_uppercase().chain(capital).collect::<String>()),
+                name => channel_name(*c),
                 on => !current.channel_opt_outs.contains(c),
             }
         })
+        .collect();
+    // Each kind of message by each of its channels: a matrix whose
+    // columns are the channels any of them uses.
+    let kind_channels = kind_channels(&state);
+    let kinds: Vec<Value> = kinds(&state)
+        .map(|c| {
+            let cells: Vec<Option<Value>> = kind_channels
+                .iter()
+                .map(|ch| {
+                    c.channels.contains(ch).then(|| {
+                        context! {
+                            channel => channel_id(*ch),
+                            label => channel_name(*ch),
+                            on => !current.communication_opt_outs.iter().any(|o| {
+                                o.channel == *ch && o.communication == c.id.as_str()
+                            }),
+                        }
+                    })
+                })
+                .collect();
+            context! { id => c.id.as_str(), name => c.name.get(tag), cells => cells }
+        })
+        .collect();
+    let kind_channels: Vec<Value> = kind_channels
+        .iter()
+        .map(|c| context! { name => channel_name(*c) })
         .collect();
     let date = |at: chrono::DateTime<Utc>| vow_policy::render::date(language, at.date_naive());
     let browsers: Vec<Value> = if who.for_child() {
@@ -282,6 +333,8 @@ pub async fn me(
             org => policy.organisation.name.as_str(),
             purposes => purposes,
             channels => channels,
+            kinds => kinds,
+            kind_channels => kind_channels,
             browsers => browsers,
             requests => requests,
             rights => rights,
@@ -365,7 +418,28 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
     for channel in CHANNELS {
         let opted_out = !ticked("channel", &channel_id(channel));
         if opted_out != current.channel_opt_outs.contains(&channel) {
-            kinds.push(EventKind::PreferenceSet { channel, opted_out });
+            kinds.push(EventKind::PreferenceSet {
+                channel,
+                opted_out,
+                communication: None,
+            });
+        }
+    }
+    for c in self::kinds(&state) {
+        for channel in &c.channels {
+            let cell = format!("{}/{}", c.id, channel_id(*channel));
+            let opted_out = !ticked("kind", &cell);
+            let was = current
+                .communication_opt_outs
+                .iter()
+                .any(|o| o.channel == *channel && o.communication == c.id.as_str());
+            if opted_out != was {
+                kinds.push(EventKind::PreferenceSet {
+                    channel: *channel,
+                    opted_out,
+                    communication: Some(c.id.to_string()),
+                });
+            }
         }
     }
     let source = EventSource {

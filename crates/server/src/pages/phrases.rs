@@ -57,6 +57,9 @@ pub struct Phrases {
     pub no_uses_needing_agreement: &'static str,
     pub child_uses_note: &'static str,
     pub messages_not_essential: &'static str,
+    pub messages_by_kind: &'static str,
+    pub col_kind: &'static str,
+    pub kinds_note: &'static str,
     pub save_choices: &'static str,
     pub choices_saved: &'static str,
 
@@ -219,6 +222,9 @@ static EN: Phrases = Phrases {
     no_uses_needing_agreement: "Nothing here needs an agreement.",
     child_uses_note: "Only the uses the policy allows for a child of this age are shown.",
     messages_not_essential: "Messages that are not about the account or orders",
+    messages_by_kind: "Each kind of message",
+    col_kind: "Kind of message",
+    kinds_note: "A channel turned off above stops every kind of message by it.",
     save_choices: "Save my choices",
     choices_saved: "Your choices are saved.",
 
@@ -363,6 +369,9 @@ static FR: Phrases = Phrases {
     no_uses_needing_agreement: "Rien ici ne demande d'accord.",
     child_uses_note: "Seules les utilisations que la politique permet pour un enfant de cet âge sont proposées.",
     messages_not_essential: "Messages qui ne concernent ni le compte ni les commandes",
+    messages_by_kind: "Chaque type de message",
+    col_kind: "Type de message",
+    kinds_note: "Un canal désactivé ci-dessus arrête tous les types de messages par ce canal.",
     save_choices: "Enregistrer mes choix",
     choices_saved: "Vos choix sont enregistrés.",
 
@@ -507,6 +516,9 @@ static UK: Phrases = Phrases {
     no_uses_needing_agreement: "Тут ніщо не потребує згоди.",
     child_uses_note: "Показано лише використання, які політика дозволяє для дитини цього віку.",
     messages_not_essential: "Повідомлення, що не стосуються облікового запису чи замовлень",
+    messages_by_kind: "Кожен вид повідомлень",
+    col_kind: "Вид повідомлень",
+    kinds_note: "Канал, вимкнений вище, припиняє всі види повідомлень цим каналом.",
     save_choices: "Зберегти мій вибір",
     choices_saved: "Ваш вибір збережено.",
 

@@ -380,11 +380,16 @@ pub struct PreferenceChange {
     /// Essential messages (billing, security, service) are sent whatever is chosen.
     #[schema(value_type = std::collections::BTreeMap<String, bool>, example = json!({"email": false, "sms": true}))]
     pub channels: std::collections::BTreeMap<Channel, bool>,
+    /// Only for this kind of message (a communication of the policy,
+    /// `surveys`), the others left as they are. Default: every
+    /// non-essential message by those channels.
+    pub communication: Option<String>,
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
-/// Set communication preferences per channel.
+/// Set communication preferences per channel, for every non-essential
+/// message or for one kind of message.
 #[utoipa::path(post, path = "/v1/subjects/{subject}/preferences", tag = "subjects",
     params(("subject" = String, Path, description = "The subject's id")),
     request_body = PreferenceChange,
@@ -402,12 +407,49 @@ pub async fn preferences(
             .field("channels")
             .hint("send {\"channels\": {\"email\": false}}"));
     }
+    if let Some(id) = &body.communication {
+        let policy = state.policy.policy();
+        let Some(c) = policy.communications.iter().find(|c| c.id.as_str() == id) else {
+            return Err(ApiError::unknown(
+                ErrorCode::InvalidRequest,
+                "communication",
+                id,
+                "communication",
+                policy.communications.iter().map(|c| c.id.as_str()),
+            ));
+        };
+        if c.essential {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("`{id}` is essential: it is sent whatever the person chooses"),
+            )
+            .field("communication"));
+        }
+        let name = |ch: &Channel| {
+            serde_json::to_value(ch)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        if let Some(other) = body.channels.keys().find(|ch| !c.channels.contains(ch)) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("`{id}` is not sent by {}", name(other)),
+            )
+            .field("channels")
+            .hint(format!(
+                "its channels are: {}",
+                c.channels.iter().map(name).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
     let kinds = body
         .channels
         .iter()
         .map(|(channel, receive)| EventKind::PreferenceSet {
             channel: *channel,
             opted_out: !receive,
+            communication: body.communication.clone(),
         })
         .collect();
     write(&state, &key.key_id, &subject, &body.provenance, kinds).await

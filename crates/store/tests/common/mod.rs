@@ -57,6 +57,7 @@ pub fn sample() -> Vec<Event> {
         EventKind::PreferenceSet {
             channel: Channel::Sms,
             opted_out: true,
+            communication: None,
         },
         EventKind::ConsentWithdrawn {
             purpose: "marketing".into(),
@@ -93,7 +94,21 @@ pub fn kind_strategy() -> impl Strategy<Value = EventKind> {
             prop::sample::select(vec![Channel::Email, Channel::Sms]),
             any::<bool>()
         )
-            .prop_map(|(channel, opted_out)| EventKind::PreferenceSet { channel, opted_out }),
+            .prop_map(|(channel, opted_out)| EventKind::PreferenceSet {
+                channel,
+                opted_out,
+                communication: None
+            }),
+        (
+            prop::sample::select(vec![Channel::Email, Channel::Sms]),
+            any::<bool>(),
+            prop::sample::select(vec!["surveys", "business_updates"]),
+        )
+            .prop_map(|(channel, opted_out, c)| EventKind::PreferenceSet {
+                channel,
+                opted_out,
+                communication: Some(c.into()),
+            }),
         membership
             .clone()
             .prop_map(|m| EventKind::MembershipStarted {
