@@ -376,6 +376,28 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
         Vec::<String>::new()
     );
     s.screenshot("centre-fr.png").await;
+    // At a phone's width the page reflows, nothing cut off.
+    s.call(
+        reqwest::Method::POST,
+        "/window/rect",
+        Some(json!({"width": 390, "height": 844})),
+    )
+    .await;
+    s.until("document.documentElement.clientWidth < 500").await;
+    assert_eq!(
+        s.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+            .await,
+        true,
+        "no sideways scrolling: {}",
+        s.js("return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 40)).slice(0, 8)").await
+    );
+    s.screenshot("centre-phone.png").await;
+    s.call(
+        reqwest::Method::POST,
+        "/window/rect",
+        Some(json!({"width": 1280, "height": 1100})),
+    )
+    .await;
     s.go(&format!("{url}/centre/policy")).await;
     s.until("document.getElementById('history')").await;
     let history = s

@@ -345,6 +345,7 @@ a{color:#1a5fb4}:focus-visible{outline:3px solid #e66100;outline-offset:2px}\
 .note{padding:.5rem .75rem;border-left:4px solid #1a5fb4;background:#e8f0fb}\
 .row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}.row form{margin:0}\
 small{color:#4d4d57}\
+@media (max-width:32rem){table{table-layout:fixed}th,td{padding:.3rem .25rem;overflow-wrap:anywhere;font-size:.9rem}input[type=email],input[type=text],select{min-width:0;width:100%}}\
 @media (prefers-color-scheme:dark){body{background:#16161b;color:#ececf1}a,button.alt{color:#8ab4f8}button{background:#8ab4f8;border-color:#8ab4f8;color:#10131a}.note{background:#1d2a3d}th,td,fieldset{border-color:#44444d}small{color:#b4b4bf}}";
 
 #[cfg(test)]
