@@ -18,7 +18,7 @@ use vow_store::{AnyStore, EventKind, EventSource, RequestQuery};
 use super::person::{self, Acting};
 use super::{PageQuery, field, form, refuse};
 use crate::pages::{Lang, Phrases, View, fill};
-use crate::routes::subjects::takes_consent;
+use crate::routes::subjects::{channel_id, takes_consent};
 use crate::state::AppState;
 
 /// The channels a person turns on or off for messages that are not
@@ -81,7 +81,7 @@ fn path_segment(text: &str) -> String {
 
 /// The kinds of message a person may turn off: the policy's
 /// communications that are not essential.
-fn kinds(state: &AppState) -> impl Iterator<Item = &vow_policy::Communication> {
+fn optional_messages(state: &AppState) -> impl Iterator<Item = &vow_policy::Communication> {
     state
         .policy
         .policy()
@@ -92,18 +92,12 @@ fn kinds(state: &AppState) -> impl Iterator<Item = &vow_policy::Communication> {
 
 /// The channels any kind of message uses, in the policy's order of channels.
 fn kind_channels(state: &AppState) -> Vec<Channel> {
-    let mut used: Vec<Channel> = kinds(state).flat_map(|c| c.channels.clone()).collect();
+    let mut used: Vec<Channel> = optional_messages(state)
+        .flat_map(|c| c.channels.clone())
+        .collect();
     used.sort();
     used.dedup();
     used
-}
-
-/// The channel's name in the policy language (`email`, `sms`).
-fn channel_id(channel: Channel) -> String {
-    serde_json::to_value(channel)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// A field the person may ask to have corrected: a column of a dataset's
@@ -214,7 +208,7 @@ pub async fn me(
     // Each kind of message by each of its channels: a matrix whose
     // columns are the channels any of them uses.
     let kind_channels = kind_channels(&state);
-    let kinds: Vec<Value> = kinds(&state)
+    let kinds: Vec<Value> = optional_messages(&state)
         .map(|c| {
             let cells: Vec<Option<Value>> = kind_channels
                 .iter()
@@ -266,9 +260,7 @@ pub async fn me(
         Ok(r) => r,
         Err(e) => return super::unavailable(&view, &e),
     };
-    let child_pair = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(who.query())
-        .finish();
+    let child_query = who.query_string();
     let requests: Vec<Value> = requests
         .iter()
         .map(|r| {
@@ -281,12 +273,10 @@ pub async fn me(
                 && matches!(r.status.as_str(), "completed" | "partially_completed")
                 && mine)
                 .then(|| {
-                    let query = if child_pair.is_empty() {
-                        String::new()
-                    } else {
-                        format!("?{child_pair}")
-                    };
-                    format!("/centre/requests/{}/export{query}", path_segment(&r.id))
+                    format!(
+                        "/centre/requests/{}/export{child_query}",
+                        path_segment(&r.id)
+                    )
                 });
             let kind = right_label(t, &r.kind);
             context! {
@@ -425,7 +415,7 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
             });
         }
     }
-    for c in self::kinds(&state) {
+    for c in optional_messages(&state) {
         for channel in &c.channels {
             let cell = format!("{}/{}", c.id, channel_id(*channel));
             let opted_out = !ticked("kind", &cell);

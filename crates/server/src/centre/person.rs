@@ -231,16 +231,21 @@ impl Acting {
         }
     }
 
-    /// The person's page, or the child's.
-    pub fn back(&self) -> String {
+    /// `?for=<child>` as it goes on a link, or nothing.
+    pub fn query_string(&self) -> String {
         if self.for_child() {
             let pair = form_urlencoded::Serializer::new(String::new())
-                .append_pair("for", &self.subject)
+                .extend_pairs(self.query())
                 .finish();
-            format!("/centre/me?{pair}")
+            format!("?{pair}")
         } else {
-            "/centre/me".to_owned()
+            String::new()
         }
+    }
+
+    /// The person's page, or the child's.
+    pub fn back(&self) -> String {
+        format!("/centre/me{}", self.query_string())
     }
 }
 

@@ -181,6 +181,14 @@ fn purpose<'p>(state: &'p AppState, id: &str, field: String) -> ApiResult<&'p Pu
 }
 
 /// A purpose a person can say yes or no to.
+/// The channel's name in the policy language and the API (`email`, `sms`).
+pub(crate) fn channel_id(channel: Channel) -> String {
+    serde_json::to_value(channel)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 pub(crate) fn takes_consent(p: &Purpose) -> bool {
     p.consent.model != ConsentModel::None
         || p.consent
@@ -425,12 +433,7 @@ pub async fn preferences(
             )
             .field("communication"));
         }
-        let name = |ch: &Channel| {
-            serde_json::to_value(ch)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
+        let name = |ch: &Channel| channel_id(*ch);
         if let Some(other) = body.channels.keys().find(|ch| !c.channels.contains(ch)) {
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,

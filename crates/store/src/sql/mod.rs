@@ -474,7 +474,7 @@ where
     }
 
     async fn create_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
-        tokens::create(&self.writes, token).await
+        tokens::insert(&self.writes, token).await
     }
 
     async fn token(&self, id: &str, kind: TokenKind) -> Result<Option<TokenRecord>, StoreError> {

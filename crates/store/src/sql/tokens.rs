@@ -17,20 +17,7 @@ pub(super) const SCHEMA: &[&str] = &[
 const COLUMNS: &str =
     "id, kind, subject, email, client, created_at, expires_at, used_at, revoked_at, data";
 
-pub(super) async fn create<DB>(writes: &Pool<DB>, token: &TokenRecord) -> Result<(), StoreError>
-where
-    DB: Backend,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
-    Option<String>: for<'q> Encode<'q, DB>,
-    for<'a> &'a str: Type<DB> + Encode<'a, DB>,
-    usize: ColumnIndex<DB::Row>,
-{
-    insert(writes, token).await
-}
-
-async fn insert<'e, DB, E>(on: E, token: &TokenRecord) -> Result<(), StoreError>
+pub(super) async fn insert<'e, DB, E>(on: E, token: &TokenRecord) -> Result<(), StoreError>
 where
     DB: Backend,
     E: Executor<'e, Database = DB>,
