@@ -140,6 +140,7 @@ async fn requests_of(state: &AppState, subject: &str) -> Vec<vow_store::RequestR
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
+    // promise: KIDS-14 (access and rectification, identity verified first), SHOP-04
     let sink = Sink::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = common::chinook(dir.path());
