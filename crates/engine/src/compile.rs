@@ -327,41 +327,25 @@ fn promises(ids: &[vow_policy::PromiseId]) -> Vec<String> {
 }
 
 /// A purpose's lawful basis and consent model in each of `places`, then
-/// elsewhere; only the elsewhere entry when they never vary.
+/// elsewhere; only the elsewhere entry when they never vary. A place takes
+/// the entry of the region or country that covers it (`EU` for `FR`), as
+/// [`BasisSpec::for_jurisdiction`] and [`ConsentSpec::model_for`] say.
 fn rules_by_place(
     p: &Purpose,
     places: &HashMap<String, usize>,
 ) -> Vec<(Option<LawfulBasis>, ConsentModel)> {
     let elsewhere = (p.basis.for_jurisdiction("default"), p.consent.model);
-    let named: Vec<&str> = match &p.basis {
-        BasisSpec::One(_) => Vec::new(),
-        BasisSpec::PerJurisdiction(map) => map.keys().map(String::as_str).collect(),
-    };
-    if named.is_empty() && p.consent.by_jurisdiction.is_empty() {
+    if matches!(p.basis, BasisSpec::One(_)) && p.consent.by_jurisdiction.is_empty() {
         return vec![elsewhere];
     }
-    // Only the places the purpose names, and the EU's countries when it
-    // names the EU, can differ from elsewhere.
-    let mut differing = named;
-    differing.extend(p.consent.by_jurisdiction.keys().map(|j| j.as_str()));
-    if ["EU", "EEA"]
-        .iter()
-        .any(|r| p.consent.by_jurisdiction.contains_key(*r))
-    {
-        differing.extend(
-            ["EU", "EEA"]
-                .iter()
-                .chain(law::EU_MEMBERS)
-                .chain(law::EEA_ONLY),
-        );
-    }
     let mut rules = vec![elsewhere; places.len() + 1];
-    for code in differing {
-        if let Some(&i) = places.get(code) {
-            rules[i] = (p.basis.for_jurisdiction(code), p.consent.model_for(code));
-        }
+    let mut varies = false;
+    for (code, &i) in places {
+        let here = (p.basis.for_jurisdiction(code), p.consent.model_for(code));
+        varies |= here != elsewhere;
+        rules[i] = here;
     }
-    rules
+    if varies { rules } else { vec![elsewhere] }
 }
 
 /// Every jurisdiction code whose lawful basis or consent model may differ
@@ -419,9 +403,18 @@ impl CompiledPolicy {
 
     /// The number of a jurisdiction whose rules may differ from elsewhere
     /// (see `CompiledPurpose::rules_in`), and its code.
+    /// A subdivision the policy never names (`US-TX`) takes its country's
+    /// place (`US`); `UK` is `GB`'s.
     pub fn place(&self, jurisdiction: &str) -> Option<(usize, &str)> {
         self.places
             .get_key_value(jurisdiction)
+            .or_else(|| {
+                let country = match jurisdiction {
+                    "UK" => "GB",
+                    j => j.split_once('-')?.0,
+                };
+                self.places.get_key_value(country)
+            })
             .map(|(code, i)| (*i, code.as_str()))
     }
 
@@ -441,15 +434,15 @@ impl CompiledPolicy {
         self.purposes[purpose].reconsent_before
     }
 
-    /// Whether GPC opts a person in `jurisdiction` out of sale and sharing.
+    /// Whether the policy says GPC opts a person in `jurisdiction` out of
+    /// sale and sharing. Where the law requires it, the engine honours the
+    /// signal whatever this says (`vow_policy::law::opt_out_signal`).
     pub fn gpc_applies(&self, jurisdiction: Option<&str>) -> bool {
         let Some(gpc) = &self.gpc else {
-            // With no stance, vow honours GPC where the law requires it.
-            return jurisdiction.is_some_and(law::is_california);
+            return false;
         };
         gpc.honoured
-            || jurisdiction.is_some_and(|j| {
-                gpc.required_in.iter().any(|r| r.as_str() == j) || law::is_california(j)
-            })
+            || jurisdiction
+                .is_some_and(|j| gpc.required_in.iter().any(|r| law::covers(r.as_str(), j)))
     }
 }

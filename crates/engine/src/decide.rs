@@ -15,6 +15,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 use smallvec::SmallVec;
+use vow_policy::law::{self, ChildScope};
 use vow_policy::model::{Channel, ChildrenPolicy, ConsentModel, LawfulBasis, PurposeTag};
 
 use crate::bits::Bits;
@@ -220,7 +221,8 @@ pub fn decide<'p>(
     memberships(&mut d, policy, &active, pi, query, communication);
     audience(&mut d, purpose, &active, state, jurisdiction);
     let child = children(&mut d, policy, state, purpose, &requested, query, now);
-    signals(&mut d, policy, purpose, jurisdiction, query);
+    children_by_law(&mut d, policy, state, purpose, jurisdiction, now);
+    signals(&mut d, policy, purpose, jurisdiction, query, now);
     basis_and_consent(
         &mut d,
         policy,
@@ -504,19 +506,96 @@ fn children<'p>(
     true
 }
 
+/// The law's age of digital consent in the person's country, underneath
+/// the policy's own rule: below it, processing that relies on the child's
+/// consent (GDPR Art. 8), or anything at all (COPPA), needs a parent's
+/// verified consent — whatever `children.consent_age` says. The policy's
+/// rule has already denied a child it counts as one without that consent.
+fn children_by_law<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
+    state: &SubjectState,
+    purpose: &'p CompiledPurpose,
+    jurisdiction: Option<&str>,
+    now: DateTime<Utc>,
+) {
+    let (Some(_), Some(j)) = (state.birth_date, jurisdiction) else {
+        return;
+    };
+    if state.parental_consent_verified {
+        return;
+    }
+    let today = now.date_naive();
+    let Some(age) = state.age_on(today) else {
+        return;
+    };
+    // No country sets an age above the GDPR's 16.
+    if age >= 16 {
+        return;
+    }
+    let Some(rule) = law::consent_age(j, today) else {
+        return;
+    };
+    if age >= u32::from(rule.age) {
+        return;
+    }
+    if rule.scope == ChildScope::Consent {
+        let place = policy.place(j).map(|(i, _)| i);
+        let (basis, model) = purpose.rules_in(place);
+        if basis != Some(LawfulBasis::Consent) && model != ConsentModel::OptIn {
+            return;
+        }
+    }
+    if d.reasons
+        .iter()
+        .any(|r| r.rule == "parental-consent-missing")
+    {
+        return;
+    }
+    d.deny(
+        Element::Fixed("children"),
+        &[],
+        Message::ParentalConsentRequiredByLaw {
+            age: rule.age,
+            place: rule.jurisdiction,
+            citation: rule.citation,
+            everything: rule.scope == ChildScope::Everything,
+        },
+    );
+}
+
+/// Global Privacy Control: where the person's state obliges the business
+/// to honour it, from the date it does (the law), and wherever else the
+/// policy says it is honoured.
 fn signals<'p>(
     d: &mut Decision<'p>,
     policy: &'p CompiledPolicy,
     purpose: &CompiledPurpose,
     jurisdiction: Option<&str>,
     query: &Query,
+    now: DateTime<Utc>,
 ) {
-    if query.context.gpc && purpose.sale_or_sharing && policy.gpc_applies(jurisdiction) {
-        d.deny(
-            Element::Fixed("signals.global_privacy_control"),
-            &policy.gpc_promises,
-            Message::GpcOptOut,
-        );
+    if query.context.gpc {
+        let duty = jurisdiction.and_then(|j| law::opt_out_signal(j, now.date_naive()));
+        if let Some(duty) = duty
+            && purpose.tags.iter().any(|t| duty.opts_out_of.contains(t))
+        {
+            d.deny(
+                Element::Fixed("signals.global_privacy_control"),
+                &policy.gpc_promises,
+                Message::GpcRequiredByLaw {
+                    place: duty.jurisdiction,
+                    law: duty.law,
+                    citation: duty.citation,
+                },
+            );
+        } else if purpose.sale_or_sharing && policy.gpc_applies(jurisdiction) {
+            d.deny(
+                Element::Fixed("signals.global_privacy_control"),
+                &policy.gpc_promises,
+                Message::GpcOptOut,
+            );
+        }
     }
     if query.context.dnt
         && (purpose.has_tag(PurposeTag::Analytics) || purpose.has_tag(PurposeTag::Advertising))
@@ -577,9 +656,10 @@ fn basis_and_consent<'p>(
     let (basis, model) = purpose.rules_in(known.map(|(i, _)| i));
     let place = || match jurisdiction {
         None => Cow::Borrowed("default"),
+        // The person's own place, borrowed from the policy when it names it.
         Some(j) => match known.or_else(|| policy.place(j)) {
-            Some((_, code)) => Cow::Borrowed(code),
-            None => copied(j),
+            Some((_, code)) if code == j => Cow::Borrowed(code),
+            _ => copied(j),
         },
     };
     let Some(basis) = basis else {

@@ -216,7 +216,22 @@ pub enum Message<'p> {
         categories: CategoryList<'p>,
     },
     ChildNoDirectContact,
+    /// Below the age of digital consent the law of the person's country
+    /// sets, a parent's verified consent is needed.
+    ParentalConsentRequiredByLaw {
+        age: u8,
+        place: &'static str,
+        citation: &'static str,
+        /// COPPA: for anything at all, not only what relies on consent.
+        everything: bool,
+    },
     GpcOptOut,
+    /// The person's state obliges the business to honour the signal.
+    GpcRequiredByLaw {
+        place: &'static str,
+        law: &'static str,
+        citation: &'static str,
+    },
     DntHonoured,
     DntIgnored,
     NoLawfulBasis {
@@ -317,7 +332,8 @@ impl Message<'_> {
             ParentalConsentMissing { .. } => "parental-consent-missing",
             ChildCategoryNotAllowed { .. } => "child-category-not-allowed",
             ChildNoDirectContact => "child-no-direct-contact",
-            GpcOptOut => "gpc-opt-out",
+            ParentalConsentRequiredByLaw { .. } => "parental-consent-required-by-law",
+            GpcOptOut | GpcRequiredByLaw { .. } => "gpc-opt-out",
             DntHonoured => "dnt-honoured",
             DntIgnored => "dnt-ignored",
             NoLawfulBasis { .. } => "no-lawful-basis",
@@ -375,7 +391,10 @@ impl fmt::Display for Message<'_> {
             ParentalConsentMissing { consent_age } => write!(f, "the person is under {consent_age} and no verified parental consent is recorded"),
             ChildCategoryNotAllowed { categories } => write!(f, "{categories} may not be collected about a child"),
             ChildNoDirectContact => f.write_str("children are not contacted directly; write to their parent or guardian"),
+            ParentalConsentRequiredByLaw { age, place, citation, everything: false } => write!(f, "the person is under {age}, the age of digital consent in {place} ({citation}): what relies on their consent needs a parent's verified consent"),
+            ParentalConsentRequiredByLaw { age, place, citation, everything: true } => write!(f, "the person is under {age} in {place}: nothing is collected or used without a parent's verified consent ({citation})"),
             GpcOptOut => f.write_str("the browser's Global Privacy Control signal opts the person out of sale, sharing and targeted advertising"),
+            GpcRequiredByLaw { place, law, citation } => write!(f, "the browser's Global Privacy Control signal opts the person out, as the {law} requires in {place} ({citation})"),
             DntHonoured => f.write_str("the browser asked not to be tracked, and this policy honours Do Not Track"),
             DntIgnored => f.write_str("Do Not Track is not honoured, as the policy states"),
             NoLawfulBasis { purpose, place } => write!(f, "`{purpose}` has no lawful basis in {place}"),

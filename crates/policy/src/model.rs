@@ -533,11 +533,23 @@ pub enum BasisSpec {
 
 impl BasisSpec {
     /// The basis that applies in `jurisdiction` (falling back to `default`).
+    /// The basis in `jurisdiction`: its own entry, else the entry of the
+    /// region or country that covers it (`EU` or `EEA` for a member state,
+    /// `GB` or `UK` for the UK, `US` for `US-CA`), else `default`.
     pub fn for_jurisdiction(&self, jurisdiction: &str) -> Option<LawfulBasis> {
         match self {
             BasisSpec::One(basis) => Some(*basis),
             BasisSpec::PerJurisdiction(map) => map
                 .get(jurisdiction)
+                .or_else(|| {
+                    map.iter()
+                        .find(|(named, _)| {
+                            named.as_str() != "default"
+                                && named.as_str() != "GLOBAL"
+                                && crate::law::covers(named, jurisdiction)
+                        })
+                        .map(|(_, basis)| basis)
+                })
                 .or_else(|| map.get("default"))
                 .copied(),
         }
@@ -594,20 +606,19 @@ pub struct ConsentSpec {
 }
 
 impl ConsentSpec {
-    /// The consent model that applies in `jurisdiction`; a country inside
-    /// the EU takes the `EU` entry when it has none of its own.
+    /// The consent model that applies in `jurisdiction`; a place without an
+    /// entry of its own takes the entry of the region or country that
+    /// covers it (`EU` for `FR`, `US` for `US-CA`).
     pub fn model_for(&self, jurisdiction: &str) -> ConsentModel {
         if let Some(model) = self.by_jurisdiction.get(jurisdiction) {
             return *model;
         }
-        if crate::law::in_eu(jurisdiction) {
-            for region in ["EU", "EEA"] {
-                if let Some(model) = self.by_jurisdiction.get(region) {
-                    return *model;
-                }
-            }
-        }
-        self.model
+        self.by_jurisdiction
+            .iter()
+            .find(|(named, _)| {
+                named.as_str() != "GLOBAL" && crate::law::covers(named.as_str(), jurisdiction)
+            })
+            .map_or(self.model, |(_, model)| *model)
     }
 
     /// Whether any jurisdiction asks for consent (opt-in, opt-out or soft opt-in).
@@ -1181,12 +1192,10 @@ impl Right {
     /// Whether this right applies to a person in `jurisdiction`.
     pub fn applies_in(&self, jurisdiction: &str) -> bool {
         self.jurisdictions.is_empty()
-            || self.jurisdictions.iter().any(|j| {
-                j.as_str() == jurisdiction
-                    || j.as_str() == "GLOBAL"
-                    || (matches!(j.as_str(), "EU" | "EEA") && crate::law::in_eu(jurisdiction))
-                    || jurisdiction.starts_with(&format!("{j}-"))
-            })
+            || self
+                .jurisdictions
+                .iter()
+                .any(|j| crate::law::covers(j.as_str(), jurisdiction))
     }
 }
 

@@ -147,17 +147,12 @@ fn l008_transfer_without_mechanism() {
 
 #[test]
 fn l009_rights_deadline_exceeds_law() {
+    let access = "{right: access, deadline: 1 month}";
     assert_fires(
         "L009",
-        &case("rights:\n  - {right: access, deadline: 3 months}", &[]),
+        &case("", &[(access, "{right: access, deadline: 3 months}")]),
     );
-    assert!(
-        !codes(&case(
-            "rights:\n  - {right: access, deadline: 30 days}",
-            &[]
-        ))
-        .contains(&"L009")
-    );
+    assert!(!codes(&case("", &[(access, "{right: access, deadline: 30 days}")])).contains(&"L009"));
 }
 
 const CALIFORNIA: (&str, &str) = ("  - id: GB\n", "  - id: GB\n  - id: US-CA\n");
@@ -256,11 +251,17 @@ fn l016_legitimate_interests_without_objection() {
         "L016",
         &case("", &[(SUPPORT_BASIS, "    basis: legitimate_interests")]),
     );
-    let objection = "rights:\n  - {right: objection, deadline: 1 month}";
+    let objection = (
+        "  - {right: complaint, deadline: 1 month}",
+        "  - {right: complaint, deadline: 1 month}\n  - {right: objection, deadline: 1 month}",
+    );
     assert!(
         !codes(&case(
-            objection,
-            &[(SUPPORT_BASIS, "    basis: legitimate_interests")]
+            "",
+            &[
+                objection,
+                (SUPPORT_BASIS, "    basis: legitimate_interests")
+            ]
         ))
         .contains(&"L016")
     );
@@ -402,6 +403,56 @@ fn every_lint_is_tested_and_documented() {
         lint::LINTS.len(),
         "docs/lints.md documents a lint that does not exist"
     );
+}
+
+#[test]
+fn l028_statutory_right_not_declared() {
+    // The UK GDPR gives restriction whether or not the policy says so.
+    let found = codes(&case(
+        "",
+        &[("  - {right: restriction, deadline: 1 month}\n", "")],
+    ));
+    assert!(found.contains(&"L028"), "{found:?}");
+    // Objection is owed only where something relies on legitimate interests.
+    let li = case("", &[(SUPPORT_BASIS, "    basis: legitimate_interests")]);
+    assert_fires("L028", &li);
+    // Declared everywhere (no `jurisdictions`), the right covers GB.
+    assert!(!codes(MINIMAL).contains(&"L028"));
+}
+
+#[test]
+fn l029_consent_age_below_law() {
+    let children =
+        "children: {admitted: true, consent_age: 13, parental_consent: {verified: true}}";
+    let france = ("  - id: GB\n", "  - id: GB\n  - id: FR\n");
+    assert_fires("L029", &case(children, &[france]));
+    // The UK's age is 13: nothing to say.
+    assert!(!codes(&case(children, &[])).contains(&"L029"));
+    let sixteen = children.replace("13", "16");
+    assert!(!codes(&case(&sixteen, &[france])).contains(&"L029"));
+}
+
+#[test]
+fn l030_gpc_not_honoured_where_required() {
+    let ads = "    tags: [targeted_advertising]\n    basis: contract";
+    let colorado = ("  - id: GB\n", "  - id: GB\n  - id: US-CO\n");
+    assert_fires("L030", &case("", &[colorado, (SUPPORT_BASIS, ads)]));
+    let stated = "signals:\n  global_privacy_control: {honoured: false, required_in: [US-CO], statement: Honoured where the law requires it.}";
+    assert!(!codes(&case(stated, &[colorado, (SUPPORT_BASIS, ads)])).contains(&"L030"));
+    // Virginia's law asks no such thing.
+    let virginia = ("  - id: GB\n", "  - id: GB\n  - id: US-VA\n");
+    assert!(!codes(&case("", &[virginia, (SUPPORT_BASIS, ads)])).contains(&"L030"));
+}
+
+#[test]
+fn l031_no_statutory_deadline() {
+    let us = ("  - id: GB\n", "  - id: GB\n  - id: US\n");
+    assert_fires("L031", &case("", &[us]));
+    let canada = ("  - id: GB\n", "  - id: GB\n  - id: CA\n");
+    // Canada answers access in 30 days (PIPEDA s. 8(3)) but sets no time
+    // for a correction.
+    let found = codes(&case("", &[canada]));
+    assert!(found.contains(&"L031"), "{found:?}");
 }
 
 /// The seeds' own problems, as the linter reports them.

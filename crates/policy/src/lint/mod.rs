@@ -10,10 +10,12 @@
 
 mod rules;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::PolicyIndex;
+use crate::law;
 use crate::model::Policy;
 
 /// One lint: its code, name, severity, what it checks and where the rule comes from.
@@ -32,10 +34,17 @@ pub struct Lint {
 pub struct Findings<'a> {
     lint: &'a Lint,
     index: &'a PolicyIndex,
+    /// The law is taken as it stands on this day.
+    on: NaiveDate,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl Findings<'_> {
+    /// The day the law is taken as it stands on.
+    pub fn on(&self) -> NaiveDate {
+        self.on
+    }
+
     /// The purpose with this id, and its position.
     pub fn purpose<'p>(
         &self,
@@ -168,16 +177,38 @@ lints! {
     "L027" "child-category-not-allowed" Warning rules::child_category_not_allowed,
         "A purpose that may apply to children uses categories not marked allowed for children.",
         "COPPA, 16 CFR § 312.7; GDPR Art. 5(1)(c) and Recital 38";
+    "L028" "statutory-right-not-declared" Warning rules::statutory_right_not_declared,
+        "The law of a jurisdiction served gives people a right the policy does not declare there.",
+        "GDPR Art. 13(2)(b)-(d), Arts. 15-21 and 77; UK GDPR idem; CCPA § 1798.130(a)(5); docs/law.md";
+    "L029" "consent-age-below-law" Warning rules::consent_age_below_law,
+        "`children.consent_age` is lower than the age of digital consent in a country served.",
+        "GDPR Art. 8(1) and the member states' provisions (docs/law.md); COPPA, 16 CFR § 312.5";
+    "L030" "gpc-not-honoured-where-required" Warning rules::gpc_not_honoured_where_required,
+        "Data is sold or shared for advertising in a US state whose law requires a universal opt-out signal to be honoured, and the policy does not say it is honoured there.",
+        "State privacy laws of Colorado, Connecticut, Texas, Montana, New Hampshire, Nebraska, New Jersey, Minnesota, Maryland, Oregon and Delaware (docs/law.md)";
+    "L031" "no-statutory-deadline" Info rules::no_statutory_deadline,
+        "No law vow knows sets a time to answer a request the policy grants in a jurisdiction: the policy's own deadline is all there is.",
+        "docs/law.md (where the law sets no time)";
 }
 
-/// Every finding about `policy`, in a stable order.
+/// Every finding about `policy`, in a stable order, against the law as
+/// vow's tables hold it ([`law::REVIEWED`]), or as it will be on the
+/// policy's own `effective` date if that is later.
 pub fn lint(policy: &Policy) -> Vec<Diagnostic> {
+    lint_on(policy, law::REVIEWED.max(policy.policy.effective))
+}
+
+/// Every finding about `policy`, against the law as it stands on `on`
+/// (`vow policy lint --on`; a policy runs under the law of each day it is
+/// in force, not only the day it took effect).
+pub fn lint_on(policy: &Policy, on: NaiveDate) -> Vec<Diagnostic> {
     let index = PolicyIndex::build(policy);
     let mut out = Vec::new();
     for lint in LINTS {
         let mut findings = Findings {
             lint,
             index: &index,
+            on,
             out: &mut out,
         };
         (lint.check)(policy, &mut findings);

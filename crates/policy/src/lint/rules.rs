@@ -289,7 +289,7 @@ pub fn rights_deadline_exceeds_law(policy: &Policy, f: &mut Findings) {
             if !right.applies_in(j.id.as_str()) && !right.jurisdictions.iter().any(|r| r == &j.id) {
                 continue;
             }
-            for law in law::laws_for(j.id.as_str(), &j.laws) {
+            for law in law::laws_in(policy, j.id.as_str()) {
                 let Some(statutory) = law::statutory_deadline(law, right.right) else {
                     continue;
                 };
@@ -315,7 +315,7 @@ pub fn rights_deadline_exceeds_law(policy: &Policy, f: &mut Findings) {
                         format!(
                             "in {} the {} allows {}{}; the policy says {}{}",
                             j.id,
-                            name(&law).replace('_', " ").to_uppercase(),
+                            law::law_name(law),
                             statutory.deadline,
                             statutory
                                 .extension
@@ -738,6 +738,241 @@ pub fn child_category_not_allowed(policy: &Policy, f: &mut Findings) {
                 &format!("purpose `{}`", p.id),
                 format!("may apply to children but uses categories not marked allowed for children: {}", not_allowed.join(", ")),
                 "mark those categories `allowed_for_children: true` if children's data may be in them, or limit the purpose to adults (the engine then collects only the allowed categories about a child)",
+            );
+        }
+    }
+}
+
+/// The countries a declared jurisdiction stands for: itself, or every
+/// member of the EU or EEA it names.
+fn countries(named: &str) -> Vec<&str> {
+    match named {
+        "EU" => law::EU_MEMBERS.to_vec(),
+        "EEA" => law::EU_MEMBERS
+            .iter()
+            .chain(law::EEA_ONLY)
+            .copied()
+            .collect(),
+        other => vec![other],
+    }
+}
+
+/// Whether a right's scope reaches anything the policy does in `place`:
+/// portability needs consent or a contract, objection legitimate
+/// interests, a public task or marketing, withdrawal a consent, an opt-out
+/// of marketing some marketing.
+fn in_scope(policy: &Policy, right: RightKind, scope: law::RightScope, place: &str) -> bool {
+    let bases = || {
+        policy
+            .purposes
+            .iter()
+            .filter_map(|p| p.basis.for_jurisdiction(place))
+    };
+    let marketing = || {
+        policy
+            .purposes
+            .iter()
+            .any(|p| has_tag(p, &[PurposeTag::Marketing, PurposeTag::DirectMarketing]))
+    };
+    match (right, scope) {
+        (_, law::RightScope::ConsentOrContract) => {
+            bases().any(|b| matches!(b, LawfulBasis::Consent | LawfulBasis::Contract))
+        }
+        (_, law::RightScope::LegitimateInterestsOrPublicTask) => {
+            marketing()
+                || bases().any(|b| {
+                    matches!(
+                        b,
+                        LawfulBasis::LegitimateInterests | LawfulBasis::PublicTask
+                    )
+                })
+        }
+        (RightKind::WithdrawConsent, _) => policy.purposes.iter().any(|p| {
+            p.basis.for_jurisdiction(place) == Some(LawfulBasis::Consent)
+                || p.consent.model_for(place) != ConsentModel::None
+        }),
+        (RightKind::OptOutOfMarketing, _) => marketing(),
+        _ => true,
+    }
+}
+
+pub fn statutory_right_not_declared(policy: &Policy, f: &mut Findings) {
+    let on = f.on();
+    for (i, j) in policy.jurisdictions.iter().enumerate() {
+        let place = j.id.as_str();
+        if place == "GLOBAL" {
+            continue;
+        }
+        let mut missing: Vec<(&law::StatutoryRight, String)> = Vec::new();
+        for l in law::laws_in(policy, place) {
+            for statutory in law::statutory_rights(l, on) {
+                let declared = policy
+                    .rights
+                    .iter()
+                    .any(|r| r.right == statutory.right && r.applies_in(place));
+                let listed = missing.iter().any(|(m, _)| m.right == statutory.right);
+                if !declared && !listed && in_scope(policy, statutory.right, statutory.scope, place)
+                {
+                    missing.push((statutory, name(&statutory.right)));
+                }
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let said: Vec<String> = missing
+            .iter()
+            .map(|(r, n)| format!("{} ({})", n.replace('_', " "), r.citation))
+            .collect();
+        let first = &missing[0].1;
+        f.report(
+            format!("/jurisdictions/{i}"),
+            &format!("jurisdiction `{place}`"),
+            format!(
+                "the law gives people here rights the policy does not declare: {}; vow grants them anyway, with the law's deadline",
+                said.join(", ")
+            ),
+            format!(
+                "declare each under `rights:` so the published policy tells people, e.g. `- {{right: {first}, jurisdictions: [{place}], deadline: 1 month}}` (docs/law.md lists the law's deadlines)"
+            ),
+        );
+    }
+}
+
+pub fn consent_age_below_law(policy: &Policy, f: &mut Findings) {
+    let Some(children) = &policy.children else {
+        return;
+    };
+    let on = f.on();
+    let mut older: Vec<(u8, &str, &'static str)> = Vec::new();
+    for j in &policy.jurisdictions {
+        for country in countries(j.id.as_str()) {
+            if let Some(rule) = law::consent_age(country, on)
+                && rule.age > children.consent_age
+                && !older.iter().any(|(_, c, _)| *c == rule.jurisdiction)
+            {
+                older.push((rule.age, rule.jurisdiction, rule.citation));
+            }
+        }
+    }
+    if older.is_empty() {
+        return;
+    }
+    older.sort();
+    let mut by_age: Vec<String> = Vec::new();
+    for age in [14, 15, 16] {
+        let here: Vec<&str> = older
+            .iter()
+            .filter(|(a, _, _)| *a == age)
+            .map(|(_, c, _)| *c)
+            .collect();
+        if !here.is_empty() {
+            by_age.push(format!("{age} in {}", here.join(", ")));
+        }
+    }
+    f.report(
+        "/children/consent_age",
+        "children",
+        format!(
+            "`consent_age` is {}, but the age of digital consent is {}; vow asks a parent's consent below the law's age there",
+            children.consent_age,
+            by_age.join("; ")
+        ),
+        "raise `consent_age`, or say in `children.description` that the age differs by country (docs/law.md lists each country's age and its provision)",
+    );
+}
+
+pub fn gpc_not_honoured_where_required(policy: &Policy, f: &mut Findings) {
+    let shares = policy.purposes.iter().any(|p| {
+        has_tag(
+            p,
+            &[
+                PurposeTag::Sale,
+                PurposeTag::Sharing,
+                PurposeTag::TargetedAdvertising,
+            ],
+        )
+    });
+    if !shares {
+        return;
+    }
+    let on = f.on();
+    let gpc = policy.signals.global_privacy_control.as_ref();
+    let honoured_in = |state: &str| {
+        gpc.is_some_and(|g| {
+            g.honoured || g.required_in.iter().any(|r| law::covers(r.as_str(), state))
+        })
+    };
+    let mut states: Vec<&str> = Vec::new();
+    for j in &policy.jurisdictions {
+        for duty in law::signals::OPT_OUT_SIGNALS {
+            // California has its own lint (L014).
+            if law::is_california(duty.jurisdiction)
+                || duty.effective > on
+                || !law::covers(j.id.as_str(), duty.jurisdiction)
+                || honoured_in(duty.jurisdiction)
+                || states.contains(&duty.jurisdiction)
+            {
+                continue;
+            }
+            states.push(duty.jurisdiction);
+        }
+    }
+    if states.is_empty() {
+        return;
+    }
+    let codes = states;
+    f.report(
+        if gpc.is_some() {
+            "/signals/global_privacy_control".to_owned()
+        } else {
+            "/jurisdictions".to_owned()
+        },
+        "Global Privacy Control",
+        format!(
+            "data is sold or shared for advertising, and the law of {} requires a universal opt-out signal to be honoured (docs/law.md cites each); vow honours it there anyway",
+            codes.join(", ")
+        ),
+        format!(
+            "add them to `signals.global_privacy_control.required_in` ([{}]) so the published policy says so",
+            codes.join(", ")
+        ),
+    );
+}
+
+pub fn no_statutory_deadline(policy: &Policy, f: &mut Findings) {
+    for (i, j) in policy.jurisdictions.iter().enumerate() {
+        let place = j.id.as_str();
+        if place == "GLOBAL" {
+            continue;
+        }
+        let laws = law::laws_in(policy, place);
+        for right in [RightKind::Access, RightKind::Rectification] {
+            if !policy
+                .rights
+                .iter()
+                .any(|r| r.right == right && r.applies_in(place))
+            {
+                continue;
+            }
+            let timed = laws
+                .iter()
+                .any(|l| law::statutory_deadline(*l, right).is_some());
+            if timed {
+                continue;
+            }
+            let note = law::no_deadline(place, right).map_or_else(
+                || format!("vow knows no statute of {place} that sets one"),
+                |n| n.note.to_owned(),
+            );
+            f.report(
+                format!("/jurisdictions/{i}"),
+                &format!("jurisdiction `{place}`"),
+                format!(
+                    "no law sets a time to answer a request for {}: the policy's own deadline is all there is ({note})",
+                    name(&right).replace('_', " ")
+                ),
+                "keep the policy's deadline short and stated; docs/law.md lists the places where the law sets no time",
             );
         }
     }
