@@ -4,6 +4,7 @@
 
 mod dataset;
 mod keys;
+mod law;
 mod ledger;
 mod output;
 mod policy;
@@ -54,6 +55,15 @@ enum Command {
     /// Work with policy files: check, lint, render, diff, schema.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// The law vow applies underneath every policy: statutory rights, deadlines,
+    /// ages of digital consent and opt-out signals, each with its citation and the
+    /// date it took effect.
+    ///
+    /// A policy may promise more than the law, never less: where it is silent or
+    /// weaker, vow applies these rules for the person's jurisdiction.
+    ///
+    /// Examples: vow law --jurisdiction FR; vow law --json; vow law --format markdown -o docs/law.md
+    Law(law::LawArgs),
     /// The tamper-evident ledger of consents, preferences and requests.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
@@ -75,6 +85,7 @@ fn main() -> ExitCode {
         Command::Keys(command) => keys::run(command),
         Command::Openapi { output } => serve::openapi(output.as_deref()),
         Command::Policy(command) => policy::run(command),
+        Command::Law(args) => law::run(args),
         Command::Ledger(command) => ledger::run(command),
         Command::Dataset(command) => dataset::run(command),
         Command::Request(command) => request::run(command),

@@ -42,6 +42,11 @@ pub enum PolicyCommand {
         /// Explain a lint code (such as L001) and exit.
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
+        /// Compare the policy with the law as it stands on this day
+        /// (YYYY-MM-DD) [default: today, or the policy's `effective` date if
+        /// later]. `vow law` lists the rules and their dates.
+        #[arg(long, value_name = "DATE")]
+        on: Option<chrono::NaiveDate>,
     },
     /// Render the human-readable privacy policy and cookie notice.
     Render {
@@ -99,12 +104,14 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             json,
             fail_on,
             explain,
+            on,
         } => match explain {
             Some(code) => explain_lint(&code, json),
             None => lint(
                 &file.expect("clap requires FILE unless --explain"),
                 json,
                 fail_on,
+                on,
             ),
         },
         PolicyCommand::Render {
@@ -231,11 +238,21 @@ fn load_valid(path: &Path, json: bool) -> anyhow::Result<Option<Checked>> {
     }
 }
 
-fn lint(path: &Path, json: bool, fail_on: FailOn) -> anyhow::Result<ExitCode> {
+fn lint(
+    path: &Path,
+    json: bool,
+    fail_on: FailOn,
+    on: Option<chrono::NaiveDate>,
+) -> anyhow::Result<ExitCode> {
     let Some(checked) = load_valid(path, json)? else {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     };
-    let findings = vow_policy::lint::lint(&checked.policy);
+    let on = on.unwrap_or_else(|| {
+        chrono::Utc::now()
+            .date_naive()
+            .max(checked.policy.policy.effective)
+    });
+    let findings = vow_policy::lint::lint_on(&checked.policy, on);
     let report = Report::new(checked.source, findings);
     let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
     if json {

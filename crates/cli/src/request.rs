@@ -80,6 +80,19 @@ pub enum RequestCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Confirm to the person that their request was received: how it will
+    /// be verified and when it is due, by e-mail (or, with --told, say how
+    /// they were told). The CCPA asks for it within 10 business days (11
+    /// CCR § 7021(a)); `vow request show` says by when a law asks for it.
+    ///
+    /// Example: vow request acknowledge req-1
+    Acknowledge {
+        #[command(flatten)]
+        desk: DeskArgs,
+        id: String,
+        #[command(flatten)]
+        tell: TellArgs,
+    },
     /// Put the answer off, for a reason the person is told by e-mail (or,
     /// with --told, was told another way) — as the law requires, before the
     /// first deadline. The new date is at most what the law and the policy
@@ -240,6 +253,8 @@ enum Asked {
     Restriction,
     Objection,
     RightToKnow,
+    /// California's Shine the Light (Cal. Civ. Code § 1798.83).
+    ShineTheLight,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -312,6 +327,9 @@ pub fn run(command: RequestCommand) -> anyhow::Result<ExitCode> {
                 language,
                 json,
             } => export(&desk, &id, &output, language, json).await,
+            RequestCommand::Acknowledge { desk, id, tell } => {
+                told(&desk, &id, Told::Acknowledge, tell).await
+            }
             RequestCommand::Extend {
                 desk,
                 id,
@@ -432,21 +450,16 @@ fn actor(by: &str, subject: &str) -> anyhow::Result<Actor> {
 
 async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
     let opened = open(&args.desk).await?;
-    let kind = match args.right {
-        Asked::Access => RequestKind::Access,
-        Asked::Portability => RequestKind::Portability,
-        Asked::Erasure => RequestKind::Erasure,
-        Asked::Rectification => RequestKind::Rectification,
-        Asked::Restriction => RequestKind::Restriction,
-        Asked::Objection => RequestKind::Objection {
-            purpose: args
-                .purpose
-                .as_deref()
-                .map(|p| vow_policy::ElementId::parse(p).map_err(anyhow::Error::msg))
-                .transpose()?,
-        },
-        Asked::RightToKnow => RequestKind::RightToKnow,
-    };
+    let purpose = args
+        .purpose
+        .as_deref()
+        .map(|p| vow_policy::ElementId::parse(p).map_err(anyhow::Error::msg))
+        .transpose()?;
+    let right = args
+        .right
+        .to_possible_value()
+        .expect("every right has a name");
+    let kind = RequestKind::parse(&right.get_name().replace('-', "_"), purpose)?;
     let changes = args
         .set
         .iter()
@@ -638,6 +651,7 @@ async fn export(
 }
 
 enum Told {
+    Acknowledge,
     Extend {
         reason: String,
         until: Option<chrono::DateTime<Utc>>,
@@ -645,7 +659,7 @@ enum Told {
     Deny(vow_dsr::request::DenialReason),
 }
 
-/// `extend` and `deny`: a step the person is told of.
+/// `acknowledge`, `extend` and `deny`: a step the person is told of.
 async fn told(args: &DeskArgs, id: &str, step: Told, tell: TellArgs) -> anyhow::Result<ExitCode> {
     let opened = open(args).await?;
     let desk = opened.desk(&vow_dsr::runner::Quiet);
@@ -661,6 +675,7 @@ async fn told(args: &DeskArgs, id: &str, step: Told, tell: TellArgs) -> anyhow::
             }
         };
         anyhow::Ok(match step {
+            Told::Acknowledge => desk.acknowledge(id, how, by, now).await?,
             Told::Extend { reason, until } => desk.extend(id, &reason, until, how, by, now).await?,
             Told::Deny(reason) => desk.deny(id, reason, how, by, now).await?,
         })
@@ -860,6 +875,32 @@ fn report(case: &Case, json: bool) -> anyhow::Result<()> {
             }
         );
     }
+    if let Some(d) = &r.deadline
+        && let Some(ack) = &d.acknowledge
+    {
+        let line = match (r.acknowledged, r.acknowledge_by()) {
+            (Some(at), _) => format!("confirmed on {}", at.format("%Y-%m-%d")),
+            (None, Some(by)) if r.acknowledgement_overdue(Utc::now()) => format!(
+                "LATE: was due by {} — run `vow request acknowledge {}`",
+                by.format("%Y-%m-%d %H:%M UTC"),
+                r.id
+            ),
+            (None, Some(by)) => format!(
+                "owed by {} — `vow request acknowledge {}`",
+                by.format("%Y-%m-%d %H:%M UTC"),
+                r.id
+            ),
+            (None, None) => "not needed any more: the request is closed".to_owned(),
+        };
+        println!("  receipt: {line} ({})", ack.citation);
+    }
+    for by in &r.by_law {
+        println!(
+            "  granted by law: the {} ({}); the policy does not declare it here",
+            vow_policy::law::law_name(by.law),
+            by.citation
+        );
+    }
     if !r.verified() && !r.state.is_final() {
         let methods: Vec<String> = r
             .verification
@@ -903,14 +944,30 @@ fn report(case: &Case, json: bool) -> anyhow::Result<()> {
             p.state
         );
     }
-    if let Some(know) = &case.know {
-        println!(
+    match &case.know {
+        Some(know) if know.scope == vow_dsr::know::KnowScope::ShineTheLight => {
+            println!(
+                "  Shine the Light: {} disclosure line(s) to third parties for their direct marketing in {}",
+                know.disclosures.len(),
+                know.since.format("%Y")
+            );
+            for d in &know.disclosures {
+                println!(
+                    "    {} ({}): {}",
+                    d.recipient.name,
+                    d.purpose,
+                    d.categories.join(", ")
+                );
+            }
+        }
+        Some(know) => println!(
             "  right to know: {} categories held, {} purpose(s), {} disclosure line(s) since {}",
             know.categories.len(),
             know.purposes.len(),
             know.disclosures.len(),
             know.since.format("%Y-%m-%d")
-        );
+        ),
+        None => {}
     }
     Ok(())
 }

@@ -178,14 +178,14 @@ fn diff_gives_the_effective_date() {
     ];
     let out = vow(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("earliest effective date: 2026-12-10"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("earliest effective date: 2026-12-11"));
     let mut json_args = args.to_vec();
     json_args.push("--json");
     json_args.push("--fail-on-material");
     let out = vow(&json_args);
     assert_eq!(code(&out), 1);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["effective"]["date"], "2026-12-10");
+    assert_eq!(json["effective"]["date"], "2026-12-11");
     assert_eq!(json["material"], true);
 }
 

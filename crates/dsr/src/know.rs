@@ -3,20 +3,38 @@
 //! serve, and the categories disclosed to each recipient in the last 12
 //! months — the last from the ledger's disclosure events, so the answer is
 //! what happened, not what the policy allows.
+//!
+//! And the Shine the Light answer (Cal. Civ. Code § 1798.83(a)): the
+//! categories disclosed in the preceding calendar year to third parties
+//! for their own direct marketing, and who those third parties are.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use vow_policy::{CategoryKey, Policy, Source};
+use vow_policy::{CategoryKey, Policy, PurposeTag, RecipientKind, Source};
 use vow_store::{Event, EventKind};
 
 use crate::access::Found;
 use crate::dataset::Dataset;
 
-/// The answer to a right-to-know request.
+/// Which question a [`Know`] answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KnowScope {
+    /// Everything held and every disclosure of the last 12 months.
+    #[default]
+    RightToKnow,
+    /// Disclosures of the preceding calendar year to third parties for
+    /// their direct marketing.
+    ShineTheLight,
+}
+
+/// The answer to a right-to-know or Shine the Light request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Know {
+    #[serde(default)]
+    pub scope: KnowScope,
     /// The disclosures counted are those from this time on.
     pub since: DateTime<Utc>,
     pub until: DateTime<Utc>,
@@ -128,15 +146,98 @@ pub fn report(
         })
         .collect();
 
+    let disclosures = disclosed(policy, events, since, now, |_, _| true);
+    Know {
+        scope: KnowScope::RightToKnow,
+        since,
+        until: now,
+        categories,
+        sources: sources.into_iter().collect(),
+        purposes,
+        disclosures,
+    }
+}
+
+/// The Shine the Light answer at `now`: what went, in the preceding
+/// calendar year, to recipients that use it for their own direct
+/// marketing — a separate business (a third party, an advertising
+/// network, an independently owned franchisee) or any recipient the policy
+/// lets use the data for its own purposes — for a purpose of marketing or
+/// advertising; the recipients by name. A processor acting for the
+/// organisation is not such a recipient.
+pub fn shine_the_light(policy: &Policy, events: &[Event], now: DateTime<Utc>) -> Know {
+    let year = now.year() - 1;
+    let start = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+    };
+    let since = start(year).unwrap_or(now);
+    let until = start(year + 1).map_or(now, |t| t - chrono::TimeDelta::nanoseconds(1));
+    let for_their_marketing = |recipient: &str, purpose: &str| {
+        let marketing = policy
+            .purposes
+            .iter()
+            .find(|p| p.id.as_str() == purpose)
+            .is_some_and(|p| {
+                p.tags.iter().any(|t| {
+                    matches!(
+                        t,
+                        PurposeTag::Marketing
+                            | PurposeTag::DirectMarketing
+                            | PurposeTag::ThirdPartyMarketing
+                            | PurposeTag::Advertising
+                            | PurposeTag::TargetedAdvertising
+                            | PurposeTag::Sharing
+                            | PurposeTag::Sale
+                    )
+                })
+            });
+        let theirs = policy
+            .recipients
+            .iter()
+            .find(|r| r.id.as_str() == recipient)
+            .is_some_and(|r| {
+                r.may_use_for_own_purposes
+                    || matches!(
+                        r.kind,
+                        RecipientKind::ThirdParty
+                            | RecipientKind::AdvertisingNetwork
+                            | RecipientKind::Franchisee
+                    )
+            });
+        marketing && theirs
+    };
+    Know {
+        scope: KnowScope::ShineTheLight,
+        since,
+        until,
+        categories: Vec::new(),
+        sources: Vec::new(),
+        purposes: Vec::new(),
+        disclosures: disclosed(policy, events, since, until, for_their_marketing),
+    }
+}
+
+/// The disclosures in the ledger between `since` and `until` that `keep`
+/// (recipient, purpose) accepts, per recipient and purpose.
+fn disclosed(
+    policy: &Policy,
+    events: &[Event],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    keep: impl Fn(&str, &str) -> bool,
+) -> Vec<Disclosed> {
     // (recipient, purpose) -> (categories, times, last).
     type Tally = (BTreeSet<String>, u64, DateTime<Utc>);
     let mut disclosed: BTreeMap<(String, String), Tally> = BTreeMap::new();
-    for event in events.iter().filter(|e| e.at >= since && e.at <= now) {
+    for event in events.iter().filter(|e| e.at >= since && e.at <= until) {
         if let EventKind::DisclosureRecorded {
             recipient,
             purpose,
             categories,
         } = &event.kind
+            && keep(recipient, purpose)
         {
             let entry = disclosed
                 .entry((recipient.clone(), purpose.clone()))
@@ -146,7 +247,7 @@ pub fn report(
             entry.2 = entry.2.max(event.at);
         }
     }
-    let disclosures = disclosed
+    disclosed
         .into_iter()
         .map(
             |((recipient, purpose), (categories, times, last))| Disclosed {
@@ -164,13 +265,5 @@ pub fn report(
                 last,
             },
         )
-        .collect();
-    Know {
-        since,
-        until: now,
-        categories,
-        sources: sources.into_iter().collect(),
-        purposes,
-        disclosures,
-    }
+        .collect()
 }

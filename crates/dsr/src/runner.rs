@@ -415,7 +415,8 @@ impl<S: Store> Desk<'_, S> {
             opening.actor,
         );
         let tasks = match request.kind.right() {
-            RightKind::Restriction | RightKind::Objection => Vec::new(),
+            // Their work is in vow's own ledger, not the datasets.
+            RightKind::Restriction | RightKind::Objection | RightKind::ShineTheLight => Vec::new(),
             RightKind::Rectification => self
                 .targets
                 .iter()
@@ -714,6 +715,28 @@ impl<S: Store> Desk<'_, S> {
             appeal: appeal.as_ref(),
         };
         self.step_told(&mut case, transition, &notice, tell, by, now)
+            .await?;
+        Ok(case)
+    }
+
+    /// Confirms to the person that their request was received — how it
+    /// will be verified, when it is due — and records that it was, and
+    /// how. The CCPA asks for it within 10 business days (11 CCR §
+    /// 7021(a)); [`Request::acknowledge_by`] says by when a law asks.
+    pub async fn acknowledge(
+        &self,
+        id: &str,
+        tell: Tell<'_>,
+        by: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Case, DeskError> {
+        let mut case = self.load(id).await?;
+        let verification = case.request.verification.sentence();
+        let notice = Notice::Received {
+            due: case.request.due,
+            verification: &verification,
+        };
+        self.step_told(&mut case, Transition::Acknowledged, &notice, tell, by, now)
             .await?;
         Ok(case)
     }
@@ -1218,7 +1241,7 @@ impl<S: Store> Desk<'_, S> {
             self.store.append(event).await?;
         }
         match request.kind.right() {
-            RightKind::RightToKnow | RightKind::ShineTheLight => {
+            RightKind::RightToKnow => {
                 let events = self.subject_events(&request.subject).await?;
                 let found: Vec<(&Dataset, &Found)> = case
                     .found()
@@ -1226,6 +1249,10 @@ impl<S: Store> Desk<'_, S> {
                     .filter_map(|(id, f)| Some((&self.target(id)?.dataset, f)))
                     .collect();
                 case.know = Some(know::report(self.policy, &found, &events, now));
+            }
+            RightKind::ShineTheLight => {
+                let events = self.subject_events(&request.subject).await?;
+                case.know = Some(know::shine_the_light(self.policy, &events, now));
             }
             RightKind::Erasure if case.propagation.is_empty() => {
                 let events = self.subject_events(&request.subject).await?;

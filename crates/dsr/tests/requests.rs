@@ -645,8 +645,8 @@ proptest! {
         } else {
             (RequestKind::RightToKnow, "US-CA")
         };
-        let grant = vow_dsr::request::grant(kids, &kind, jurisdiction).unwrap();
         let start = utc(2026, 1, 1);
+        let grant = vow_dsr::request::grant(kids, &kind, jurisdiction, start.date_naive()).unwrap();
         // Only requests before the new one: later ones would change the answer.
         let earlier: Vec<vow_dsr::request::Earlier> = offsets
             .iter()
@@ -699,9 +699,9 @@ fn the_worked_examples_of_the_docs_hold() {
             "dev-agency",
             RequestKind::Access,
             "UA",
-            utc(2026, 4, 2),
+            utc(2026, 4, 1),
             None,
-            "the policy (AGENCY-10)",
+            "the Law of Ukraine on Personal Data Protection (Law of Ukraine No. 2297-VI, Art. 16 (no deferral for one's own data: Art. 17))",
         ),
         (
             "kids-coding-franchise",
@@ -752,7 +752,25 @@ fn the_worked_examples_of_the_docs_hold() {
     )
     .unwrap();
     assert_eq!(d.due, utc(2026, 3, 1));
-    assert_eq!(d.basis.to_string(), "the UK GDPR (UK GDPR Art. 12(3))");
+    assert_eq!(
+        d.basis.to_string(),
+        "the UK GDPR (UK GDPR Art. 12(3), Art. 12A)"
+    );
+    // The law asks Californian and Ukrainian requests to be acknowledged
+    // within 10 business days: by Monday 16 March.
+    for (policy, kind, j) in [
+        ("kids-coding-franchise", RequestKind::RightToKnow, "US-CA"),
+        ("dev-agency", RequestKind::Access, "UA"),
+    ] {
+        let d = due(example(policy), &kind, j, at, &[]).unwrap();
+        let ack = d.acknowledge.expect("an acknowledgement is owed");
+        assert_eq!(ack.by, utc(2026, 3, 16), "{policy} {j}");
+    }
+    // The law grants what the edtech policy leaves out (UK GDPR Art. 18, 20).
+    for kind in [RequestKind::Restriction, RequestKind::Portability] {
+        let d = due(example("edtech-classroom"), &kind, "GB", at, &[]).unwrap();
+        assert_eq!(d.due, utc(2026, 4, 2), "{kind}");
+    }
     // The appeals stated on denial.
     let appeal = |policy: &str, j: &str| {
         receive(policy, asked(RequestKind::Access, j), at)

@@ -636,6 +636,105 @@ async fn the_right_to_know_reports_disclosures_of_the_last_twelve_months() {
     fx.store.close().await;
 }
 
+/// Shine the Light (Cal. Civ. Code § 1798.83): what went last calendar
+/// year to third parties for their own direct marketing, from the ledger;
+/// not what a processor received, nor this year's, nor the year before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shine_the_light_reports_last_year_s_disclosures_for_direct_marketing() {
+    let fx = Fixture::new().await;
+    let desk = fx.desk(&[]);
+    let email = "luisg@embraer.com.br";
+    let disclosure = |id: &str, at: DateTime<Utc>, recipient: &str, purpose: &str| Event {
+        seq: 0,
+        id: id.into(),
+        subject: email.into(),
+        at,
+        actor: vow_store::Actor {
+            kind: vow_store::ActorKind::System,
+            id: "crm-sync".into(),
+        },
+        source: EventSource {
+            channel: "api".into(),
+            ..Default::default()
+        },
+        policy_version: fx.policy.policy.version.clone(),
+        kind: EventKind::DisclosureRecorded {
+            recipient: recipient.into(),
+            purpose: purpose.into(),
+            categories: vec!["user.contact.email".into()],
+        },
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    let in_2025 = Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap();
+    fx.store
+        .append_all(vec![
+            // Last year, to a franchisee for its own marketing: reported.
+            disclosure("d-1", in_2025, "franchisees", "email_marketing"),
+            // Last year, to the mail processor sending ours: not.
+            disclosure("d-2", in_2025, "email_provider", "email_marketing"),
+            // Last year, to a franchisee to provide the service: not.
+            disclosure("d-3", in_2025, "franchisees", "provide_services"),
+            // The year before, and this year: not.
+            disclosure(
+                "d-4",
+                Utc.with_ymd_and_hms(2024, 12, 31, 23, 0, 0).unwrap(),
+                "franchisees",
+                "email_marketing",
+            ),
+            disclosure("d-5", utc(1, 9), "ad_networks", "third_party_advertising"),
+        ])
+        .await
+        .unwrap();
+    let case = desk
+        .create(
+            opening("req-stl", RequestKind::ShineTheLight, email, "US-CA"),
+            utc(2, 9),
+        )
+        .await
+        .unwrap();
+    assert!(case.tasks.is_empty(), "the datasets have nothing to add");
+    // The law allows 30 days and one answer a calendar year.
+    let d = case.request.deadline.as_ref().expect("granted");
+    assert_eq!(d.due, utc(2, 9) + chrono::Duration::days(30));
+    desk.checked(
+        "req-stl",
+        VerificationMethod::EmailOnFile,
+        staff(),
+        utc(2, 9),
+    )
+    .await
+    .unwrap();
+    let case = desk.run("req-stl", utc(2, 10)).await.unwrap();
+    assert_eq!(case.request.state, RequestState::Completed);
+    let know = case.know.expect("an answer");
+    assert_eq!(know.scope, vow_dsr::know::KnowScope::ShineTheLight);
+    assert_eq!(
+        know.since,
+        Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+    );
+    let to: Vec<(&str, &str)> = know
+        .disclosures
+        .iter()
+        .map(|d| (d.recipient.id.as_str(), d.purpose.as_str()))
+        .collect();
+    assert_eq!(to, [("franchisees", "email_marketing")]);
+    assert_eq!(know.disclosures[0].recipient.name, "Franchised locations");
+    // A second request the same year is refused with the date of the next.
+    let again = desk
+        .create(
+            opening("req-stl-2", RequestKind::ShineTheLight, email, "US-CA"),
+            utc(20, 9),
+        )
+        .await
+        .unwrap();
+    let RequestState::Denied { reason, .. } = &again.request.state else {
+        panic!("{:?}", again.request.state);
+    };
+    assert!(reason.to_string().contains("2027-01-01"), "{reason}");
+    fx.store.close().await;
+}
+
 /// Steps a person decides go through the desk too, and are refused when
 /// the request's state does not allow them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

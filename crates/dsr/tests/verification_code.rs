@@ -44,7 +44,9 @@ fn code_in(mail: &Received, length: usize) -> String {
 async fn send_code(sink: &Sink, on_file: &OnFile) -> (PendingCode, Received) {
     let shop = example("course-shop");
     let kind = RequestKind::Access;
-    let rule = VerificationRule::for_grant(&grant(&shop, &kind, "FR").unwrap());
+    let rule = VerificationRule::for_grant(
+        &grant(&shop, &kind, "FR", received_at().date_naive()).unwrap(),
+    );
     let Challenge::Code { method, to } = rule
         .challenge(VerificationMethod::EmailOnFile, on_file)
         .unwrap()

@@ -129,6 +129,27 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// The first day a change may take effect after a notice of this
+    /// length published on `published`: the notice runs for whole days
+    /// after the day of publication — which is never counted, however
+    /// early it was posted — and the change applies from the day after
+    /// the last of them. Seven business days' notice published on Tuesday
+    /// 1 December runs Wednesday 2 to Thursday 10 (weekends and `holidays`
+    /// skipped): the change applies on Friday 11. The day it applies may
+    /// itself be a weekend or a holiday. A `session` notice is no notice:
+    /// the day of publication.
+    pub fn notice_ends(&self, published: NaiveDate, holidays: &[NaiveDate]) -> NaiveDate {
+        match self {
+            Duration::Session => published,
+            Duration::Span { .. } => self
+                .after(published, holidays)
+                .succ_opt()
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
+}
+
 /// `start` plus `count` business days: the first day counted is the one
 /// after `start`; weekends and holidays are not counted.
 pub fn add_business_days(start: NaiveDate, count: u32, holidays: &[NaiveDate]) -> NaiveDate {
@@ -312,6 +333,46 @@ mod tests {
         assert_eq!(
             d("1 business day").after(date("2026-12-24"), &[date("2026-12-25")]),
             date("2026-12-28")
+        );
+    }
+
+    #[test]
+    fn a_notice_applies_the_day_after_its_last_full_day() {
+        // promise: EDU-15 — published Tuesday 1 December, 7 business days:
+        // 2, 3, 4, 7, 8, 9, 10 December; the change applies on Friday 11.
+        let seven = d("7 business days");
+        assert_eq!(
+            seven.notice_ends(date("2026-12-01"), &[]),
+            date("2026-12-11")
+        );
+        // The publication day is never counted, even a Monday morning.
+        assert_eq!(
+            seven.notice_ends(date("2026-11-30"), &[]),
+            date("2026-12-10")
+        );
+        // Published on a Saturday: counting starts on Monday.
+        assert_eq!(
+            seven.notice_ends(date("2026-12-05"), &[]),
+            date("2026-12-16")
+        );
+        // The last full day is a Friday: the change applies on Saturday.
+        assert_eq!(
+            seven.notice_ends(date("2026-12-02"), &[]),
+            date("2026-12-12")
+        );
+        // A holiday inside the notice is not one of its days.
+        assert_eq!(
+            d("1 business day").notice_ends(date("2026-12-24"), &[date("2026-12-25")]),
+            date("2026-12-29")
+        );
+        // Calendar units count whole days after publication the same way.
+        assert_eq!(
+            d("30 days").notice_ends(date("2026-12-01"), &[]),
+            date("2027-01-01")
+        );
+        assert_eq!(
+            d("session").notice_ends(date("2026-12-01"), &[]),
+            date("2026-12-01")
         );
     }
 

@@ -48,9 +48,11 @@ fn a_new_version_of_the_edtech_policy() {
     let new = fixture("edtech-classroom-v2.yaml");
     let d = diff(&old, &new);
     insta::assert_json_snapshot!(d);
-    // promise: EDU-15 — material changes wait 7 business days after notice: 1 Dec 2026 → 10 Dec 2026.
+    // promise: EDU-15 — material changes wait 7 full business days after
+    // the day of notice: published 1 Dec 2026, they run 2–10 Dec, the new
+    // version applies on 11 Dec 2026.
     let effective = earliest_effective(&old, &d, date("2026-12-01"));
-    assert_eq!(effective.date, date("2026-12-10"));
+    assert_eq!(effective.date, date("2026-12-11"));
     assert!(
         effective.rule.contains("7 business days"),
         "{}",

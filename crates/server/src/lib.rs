@@ -84,6 +84,10 @@ pub fn app(state: AppState) -> Router {
         .route("/requests/{request}", get(requests::show))
         .route("/requests/{request}/verify", post(requests::verify))
         .route("/requests/{request}/code", post(requests::send_code))
+        .route(
+            "/requests/{request}/acknowledge",
+            post(requests::acknowledge),
+        )
         .route("/requests/{request}/extend", post(requests::extend))
         .route("/requests/{request}/deny", post(requests::deny))
         .route("/requests/{request}/export", get(requests::export))

@@ -45,6 +45,7 @@ use crate::routes;
         routes::requests::send_code,
         crate::banner::record,
         crate::unsubscribe::headers,
+        routes::requests::acknowledge,
         routes::requests::extend,
         routes::requests::deny,
         routes::requests::export,

@@ -374,3 +374,117 @@ async fn an_extension_and_a_denial_are_told_to_the_person() {
     assert_eq!(told.len(), 2, "{events}");
     state.store.close().await;
 }
+
+/// The law above the policy: the kids franchise declares no right of
+/// access for Californians, the CCPA gives one (§ 1798.110) — granted with
+/// the law's 45 days, and receipt confirmed within 10 business days (11
+/// CCR § 7021(a)) by e-mail.
+#[tokio::test]
+async fn the_law_grants_what_the_policy_leaves_out_and_receipt_is_confirmed() {
+    let Server {
+        _dir,
+        sink,
+        state,
+        app,
+        admin,
+    } = Server::start().await;
+    let opened = call(
+        &app,
+        Method::POST,
+        "/v1/requests",
+        &admin,
+        Some(json!({"id": "req-ca", "right": "access", "subject": "luis", "jurisdiction": "US-CA", "account_id": "1"})),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.json());
+    let request = &opened.json()["record"]["request"];
+    assert_eq!(request["state"]["state"], "received", "{request}");
+    assert_eq!(request["by_law"][0]["law"], "ccpa");
+    assert_eq!(request["deadline"]["basis"]["by"], "law");
+    let ack_by = request["deadline"]["acknowledge"]["by"]
+        .as_str()
+        .expect("the CCPA asks for a confirmation")
+        .to_owned();
+    assert!(request.get("acknowledged").is_none());
+
+    let confirmed = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-ca/acknowledge",
+        &admin,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.json());
+    let record = &confirmed.json()["record"];
+    assert!(record["request"]["acknowledged"].as_str().unwrap() <= ack_by.as_str());
+    assert_eq!(record["told"][0]["by"], "email");
+    let mail = sink.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(mail.rcpt_to, ["luisg@embraer.com.br"]);
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("Your request to Kids Code Dojo: received")
+    );
+    let text = mail.text.as_deref().unwrap();
+    assert!(text.contains("confirm that it was received"), "{text}");
+    assert!(text.contains("will answer by"), "{text}");
+    // Once is enough.
+    let again = call(
+        &app,
+        Method::POST,
+        "/v1/requests/req-ca/acknowledge",
+        &admin,
+        Some(json!({"told": "by phone"})),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json());
+
+    // Shine the Light is a request vow runs.
+    let stl = call(
+        &app,
+        Method::POST,
+        "/v1/requests",
+        &admin,
+        Some(json!({"id": "req-stl", "right": "shine_the_light", "subject": "luis", "jurisdiction": "US-CA"})),
+    )
+    .await;
+    assert_eq!(stl.status, StatusCode::CREATED, "{}", stl.json());
+    assert_eq!(
+        stl.json()["record"]["request"]["state"]["state"],
+        "received"
+    );
+
+    // Neither the policy nor the law of California gives restriction.
+    let refused = call(
+        &app,
+        Method::POST,
+        "/v1/requests",
+        &admin,
+        Some(json!({"id": "req-r", "right": "restriction", "subject": "luis", "jurisdiction": "US-CA"})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CREATED, "{}", refused.json());
+    let state_of = &refused.json()["record"]["request"]["state"];
+    assert_eq!(state_of["state"], "denied");
+    assert_eq!(
+        state_of["reason"]["detail"]["why"], "no_right",
+        "{state_of}"
+    );
+    // An unknown right names the ones vow runs.
+    let unknown = call(
+        &app,
+        Method::POST,
+        "/v1/requests",
+        &admin,
+        Some(json!({"right": "complaint", "subject": "luis", "jurisdiction": "GB"})),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("shine_the_light")
+    );
+    state.store.close().await;
+}

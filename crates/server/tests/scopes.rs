@@ -46,6 +46,7 @@ fn body_for(method: &str, path: &str, banner: &Value) -> Option<Value> {
             "choices": {"advertising": false},
             "text_hash": banner["text_hash"], "policy": banner["policy"]
         }),
+        ("post", "/v1/requests/{request}/acknowledge") => json!({"told": "by phone"}),
         ("post", "/v1/requests/{request}/extend") => {
             json!({"reason": "the request is complex", "told": "by phone"})
         }
@@ -67,7 +68,7 @@ fn concrete(path: &str, key_id: &str, request: &str) -> String {
 
 /// Steps that close or move an open request get one of their own per call.
 fn needs_open_request(path: &str) -> bool {
-    path.ends_with("/extend") || path.ends_with("/deny")
+    path.ends_with("/extend") || path.ends_with("/deny") || path.ends_with("/acknowledge")
 }
 
 /// Checks `body` against the schema the description gives for this answer.

@@ -39,6 +39,21 @@ pub struct Deadline {
     /// The law's time, when a law of the jurisdiction sets one for this right.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statutory: Option<Statutory>,
+    /// When receipt must be confirmed, where a law of the jurisdiction says
+    /// (the CCPA: within 10 business days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge: Option<Acknowledge>,
+}
+
+/// A duty to confirm receipt of the request by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledge {
+    /// The confirmation is late after this instant.
+    pub by: DateTime<Utc>,
+    /// What it must tell the person.
+    pub content: String,
+    pub law: Law,
+    pub citation: String,
 }
 
 /// The policy's promise for the right.
@@ -68,8 +83,12 @@ pub struct Statutory {
 pub enum Basis {
     /// The organisation's own promise, shorter than the law's (or as short).
     Policy { promises: Vec<PromiseId> },
-    /// The law, shorter than the policy's promise.
+    /// The law, shorter than the policy's promise, or the law alone where
+    /// the policy declares the right nowhere.
     Law { law: Law, citation: String },
+    /// A law gives the right but sets no time, and the policy declares it
+    /// nowhere: vow allows [`UNTIMED`](super::UNTIMED).
+    Untimed { law: Law, citation: String },
 }
 
 impl std::fmt::Display for Basis {
@@ -81,6 +100,12 @@ impl std::fmt::Display for Basis {
                 write!(f, "the policy ({})", ids.join(", "))
             }
             Basis::Law { law, citation } => write!(f, "the {} ({citation})", law_name(*law)),
+            Basis::Untimed { law, citation } => write!(
+                f,
+                "vow's {} (the {} gives the right, {citation}, but sets no time)",
+                super::UNTIMED,
+                law_name(*law)
+            ),
         }
     }
 }
@@ -136,7 +161,7 @@ pub fn due(
     received: DateTime<Utc>,
     holidays: &[NaiveDate],
 ) -> Result<Deadline, DeadlineError> {
-    let grant = grant(policy, kind, jurisdiction)?;
+    let grant = grant(policy, kind, jurisdiction, received.date_naive())?;
     Ok(due_for(
         &grant,
         &laws_in(policy, jurisdiction),
@@ -197,21 +222,39 @@ pub fn due_for(
         law: s.law,
         citation: s.citation.to_owned(),
     };
+    // A right the policy declares nowhere is the law's: its dates are the
+    // law's too, or vow's own where the law sets none.
+    let untimed = || match grant.by_law.first() {
+        Some(by) if grant.from_law => Basis::Untimed {
+            law: by.law,
+            citation: by.citation.clone(),
+        },
+        _ => policy_basis(),
+    };
     let (due, basis, counted_in) = match (statutory, law_dates) {
-        (Some(s), Some((law_due, _))) if law_due < policy_due => {
+        (Some(s), Some((law_due, _)))
+            if law_due < policy_due || (grant.from_law && law_due <= policy_due) =>
+        {
             (law_due, law_basis(&s), Counting::from(&s.deadline))
         }
-        _ => (
-            policy_due,
-            policy_basis(),
-            Counting::from(&promised.deadline),
-        ),
+        _ => (policy_due, untimed(), Counting::from(&promised.deadline)),
     };
     let (latest, latest_basis) = match (statutory, law_dates) {
-        (Some(s), Some((_, law_total))) if law_total < policy_total => (law_total, law_basis(&s)),
-        _ => (policy_total, policy_basis()),
+        (Some(s), Some((_, law_total)))
+            if law_total < policy_total || (grant.from_law && law_total <= policy_total) =>
+        {
+            (law_total, law_basis(&s))
+        }
+        _ => (policy_total, untimed()),
     };
     let extensible = latest > due;
+    let acknowledge =
+        law::acknowledgement(laws, right, received.date_naive()).map(|a| Acknowledge {
+            by: at(&a.within),
+            content: a.content.to_owned(),
+            law: a.law,
+            citation: a.citation.to_owned(),
+        });
     Deadline {
         received,
         due,
@@ -226,6 +269,7 @@ pub fn due_for(
             extension: s.extension,
             citation: s.citation.to_owned(),
         }),
+        acknowledge,
     }
 }
 
@@ -307,7 +351,10 @@ mod tests {
         let d = due(&edtech, &RequestKind::Erasure, "GB", utc(2026, 2, 1), &[]).unwrap();
         assert_eq!(d.due, utc(2026, 3, 1));
         assert_eq!(d.counted_in, Counting::Months);
-        assert_eq!(d.basis.to_string(), "the UK GDPR (UK GDPR Art. 12(3))");
+        assert_eq!(
+            d.basis.to_string(),
+            "the UK GDPR (UK GDPR Art. 12(3), Art. 12A)"
+        );
     }
 
     #[test]

@@ -113,7 +113,13 @@ mod tests {
     fn kids_18_shine_the_light_only_at_the_address_with_the_subject_line() {
         // promise: KIDS-18
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::ShineTheLight, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::ShineTheLight,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let right = email(
             "Privacy@KidsCode.example.com",
             Some(" request for california privacy information "),
@@ -136,7 +142,13 @@ mod tests {
     #[test]
     fn non_exclusive_intake_takes_requests_from_anywhere() {
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::RightToKnow, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::RightToKnow,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         assert!(check(&g, &email("someone@else.example", None)).is_ok());
     }
 }

@@ -38,7 +38,7 @@ use super::deadline::{Basis, Deadline, due_for};
 use super::intake::{self, Arrival, IntakeRefused};
 use super::limit::{self, Earlier, LimitReached, Outcome};
 use super::verification::{Agent, AgentRefused, Guardianship, VerificationRule, check_agent};
-use super::{NotGranted, RequestKind, grant, laws_in};
+use super::{ByLaw, NotGranted, RequestKind, grant, laws_in};
 
 /// Who took a step. Serialised as the ledger's own actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +111,10 @@ pub struct Received {
     /// What a denial must tell the person they may do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal: Option<Appeal>,
+    /// The law that gives the right, where the policy declares it nowhere
+    /// that covers the person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_law: Vec<ByLaw>,
 }
 
 /// Where a request stands.
@@ -244,6 +248,10 @@ pub enum Transition {
     },
     /// The subject confirmed the request an agent made for them (KIDS-17).
     SubjectConfirmed,
+    /// The person was told their request was received, how it will be
+    /// verified and when the answer is due (the CCPA asks for it within
+    /// 10 business days, 11 CCR § 7021(a)).
+    Acknowledged,
     Started,
     Waiting {
         dataset: String,
@@ -276,6 +284,7 @@ impl Transition {
             Transition::VerificationStarted { .. } => "verification_started",
             Transition::IdentityChecked { .. } => "identity_checked",
             Transition::SubjectConfirmed => "subject_confirmed",
+            Transition::Acknowledged => "acknowledged",
             Transition::Started => "started",
             Transition::Waiting { .. } => "waiting",
             Transition::Resumed => "resumed",
@@ -362,6 +371,8 @@ pub enum Why {
     },
     #[error("a denial must state the appeal the law gives: {appeal}")]
     AppealMissing { appeal: Box<Appeal> },
+    #[error("receipt was confirmed already, at {at}")]
+    AcknowledgedAgain { at: DateTime<Utc> },
 }
 
 /// A data-subject request: what was asked, what it is owed, where it
@@ -389,6 +400,13 @@ pub struct Request {
     pub verified_by: Vec<VerificationMethod>,
     pub subject_confirms: bool,
     pub subject_confirmed: bool,
+    /// When the person was told their request was received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<DateTime<Utc>>,
+    /// The law that gives the right, where the policy declares it nowhere
+    /// that covers the person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_law: Vec<ByLaw>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal: Option<Appeal>,
     pub state: RequestState,
@@ -423,10 +441,19 @@ impl Request {
             verification: VerificationRule { accepted: vec![] },
             subject_confirms: false,
             appeal: owed,
+            by_law: Vec::new(),
         };
-        let refusal = match grant(policy, &received.kind, &received.jurisdiction) {
+        let refusal = match grant(
+            policy,
+            &received.kind,
+            &received.jurisdiction,
+            at.date_naive(),
+        ) {
             Err(detail) => Some(DenialReason::NotGranted { detail }),
             Ok(grant) => {
+                if grant.from_law {
+                    received.by_law.clone_from(&grant.by_law);
+                }
                 received.deadline = Some(due_for(&grant, &laws, at, holidays));
                 received.verification = VerificationRule::for_grant(&grant);
                 let agent = received
@@ -474,6 +501,8 @@ impl Request {
             verified_by: Vec::new(),
             subject_confirms: r.subject_confirms,
             subject_confirmed: false,
+            acknowledged: None,
+            by_law: r.by_law,
             appeal: r.appeal,
             state: RequestState::Received,
             history: vec![Step {
@@ -522,6 +551,7 @@ impl Request {
                 self.verified_by.push(*method);
             }
             Transition::SubjectConfirmed => self.subject_confirmed = true,
+            Transition::Acknowledged => self.acknowledged = Some(at),
             Transition::Extended { new_due, .. } => self.due = Some(*new_due),
             _ => {}
         }
@@ -579,6 +609,10 @@ impl Request {
                     same()
                 }
             }
+            (_, T::Acknowledged) => match self.acknowledged {
+                Some(at) => Err(Why::AcknowledgedAgain { at }),
+                None => same(),
+            },
             (S::Verified, T::Started) => {
                 self.ready()?;
                 Ok(S::InProgress)
@@ -713,6 +747,24 @@ impl Request {
             && self
                 .due
                 .is_some_and(|due| super::deadline::overdue(due, now))
+    }
+
+    /// When receipt must be confirmed by, while it is owed: a law of the
+    /// jurisdiction asks for it, it was not given, the request is open.
+    pub fn acknowledge_by(&self) -> Option<DateTime<Utc>> {
+        if self.acknowledged.is_some() || self.state.is_final() {
+            return None;
+        }
+        self.deadline
+            .as_ref()
+            .and_then(|d| d.acknowledge.as_ref())
+            .map(|a| a.by)
+    }
+
+    /// Whether the confirmation of receipt the law asks for is late at `now`.
+    pub fn acknowledgement_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.acknowledge_by()
+            .is_some_and(|by| super::deadline::overdue(by, now))
     }
 
     /// Whole days left before the answer is due (negative once late).
@@ -1033,19 +1085,33 @@ mod tests {
 
     #[test]
     fn a_kind_the_policy_does_not_grant_is_denied_at_once_with_the_reason() {
-        // The UK GDPR gives restriction; the edtech policy does not list it.
-        let r = received("edtech-classroom", RequestKind::Restriction, "GB");
-        let RequestState::Denied { reason, appeal } = &r.state else {
+        // The course shop serves France only; Japan's law gives no
+        // restriction vow knows of, and the policy none.
+        let r = received("course-shop", RequestKind::Restriction, "JP");
+        let RequestState::Denied { reason, .. } = &r.state else {
             panic!("denied: {:?}", r.state);
         };
         assert_eq!(
             reason.to_string(),
-            "the policy grants no right of restriction"
+            "neither the policy nor the law of JP gives a right of restriction"
         );
-        assert!(appeal.is_some());
         assert_eq!(r.deadline, None);
         assert_eq!(r.history.len(), 2);
         assert_eq!(r.history[1].actor, Actor::system());
+    }
+
+    #[test]
+    fn a_statutory_right_is_granted_where_the_policy_is_silent() {
+        // The UK GDPR gives restriction (Art. 18); the edtech policy does
+        // not list it: granted, due in the law's month, extendable by two.
+        let r = received("edtech-classroom", RequestKind::Restriction, "GB");
+        assert_eq!(r.state, RequestState::Received, "{:?}", r.state);
+        let d = r.deadline.as_ref().expect("a deadline");
+        assert_eq!(
+            d.basis.to_string(),
+            "the UK GDPR (UK GDPR Art. 12(3), Art. 12A)"
+        );
+        assert!(d.extended_due.is_some());
     }
 
     #[test]

@@ -195,7 +195,13 @@ mod tests {
     fn kids_15_a_third_right_to_know_within_12_months_is_refused_with_the_date() {
         // promise: KIDS-15
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::RightToKnow, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::RightToKnow,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let earlier = [answered(utc(2026, 1, 10)), answered(utc(2026, 3, 3))];
         let reached = check_grant(&g, &earlier, utc(2026, 6, 1)).unwrap_err();
         assert_eq!(reached.next_possible, utc(2027, 1, 10));
@@ -213,7 +219,13 @@ mod tests {
     fn denied_and_withdrawn_requests_do_not_count_open_ones_do() {
         // promise: KIDS-15
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::RightToKnow, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::RightToKnow,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let at = utc(2026, 6, 1);
         let with = |outcome| Earlier {
             received: utc(2026, 2, 1),
@@ -230,7 +242,13 @@ mod tests {
     fn kids_18_shine_the_light_once_per_calendar_year() {
         // promise: KIDS-18
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::ShineTheLight, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::ShineTheLight,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let earlier = [answered(utc(2026, 12, 30))];
         let reached = check_grant(&g, &earlier, utc(2026, 12, 31)).unwrap_err();
         assert_eq!(
@@ -244,7 +262,13 @@ mod tests {
     #[test]
     fn a_right_without_a_limit_is_never_refused() {
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::Access, "GB").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::Access,
+            "GB",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let many: Vec<Earlier> = (1..=20).map(|d| answered(utc(2026, 1, d))).collect();
         assert!(check_grant(&g, &many, utc(2026, 1, 21)).is_ok());
     }

@@ -1,4 +1,5 @@
-//! The e-mails that tell a person how their request stands when staff put
+//! The e-mails that tell a person how their request stands: that it was
+//! received (how it will be verified, when it is due), or that staff put
 //! its answer off (an extension: the law lets the organisation take longer
 //! only if it tells the person why, within the first deadline) or refuse
 //! it (with what they may do about it, where the law gives an appeal).
@@ -16,6 +17,12 @@ use super::code_message::EN;
 
 /// What a notice is about.
 pub enum Notice<'a> {
+    /// The request was received: it is answered by `due`, after the
+    /// checks in `verification` (said in a sentence).
+    Received {
+        due: Option<DateTime<Utc>>,
+        verification: &'a str,
+    },
     /// The answer is put off from `due` to `new_due`, for `reason`.
     Extended {
         reason: &'a str,
@@ -46,6 +53,17 @@ pub fn notice_message(
         received.format("%-d %B %Y")
     );
     let (subject, body) = match notice {
+        Notice::Received { due, verification } => (
+            format!("Your request to {organisation}: received"),
+            format!(
+                "{asked} This is to confirm that it was received. {verification} {answer}\n\n\
+                 You do not need to do anything else now.",
+                answer = match due {
+                    Some(due) => format!("{organisation} will answer by {}.", day(*due)),
+                    None => format!("{organisation} will answer as soon as it can."),
+                },
+            ),
+        ),
         Notice::Extended {
             reason,
             due,

@@ -81,6 +81,35 @@ impl VerificationRule {
         })
     }
 
+    /// How the person's identity will be checked, in a sentence (English,
+    /// like the other notices).
+    pub fn sentence(&self) -> String {
+        let said: Vec<&str> = self
+            .methods()
+            .into_iter()
+            .map(|m| match m {
+                VerificationMethod::Account => "by signing in to your account",
+                VerificationMethod::EmailOnFile => "by a code sent to the e-mail address we hold",
+                VerificationMethod::PhoneOnFile => "by a code sent to the phone number we hold",
+                VerificationMethod::MatchRecords => {
+                    "by comparing what you tell us with our records"
+                }
+                VerificationMethod::IdentityDocument => "by an identity document",
+                VerificationMethod::SignedDeclaration => "by a declaration you sign",
+            })
+            .collect();
+        match said.as_slice() {
+            [] => "We need nothing more to confirm who you are.".to_owned(),
+            [one] => format!("We will confirm who you are {one}."),
+            [rest @ .., last] => {
+                format!(
+                    "We will confirm who you are {}, or {last}.",
+                    rest.join(", ")
+                )
+            }
+        }
+    }
+
     /// Every check accepted, once each, for showing the person their options.
     pub fn methods(&self) -> Vec<VerificationMethod> {
         let mut all: Vec<VerificationMethod> = Vec::new();
@@ -323,7 +352,13 @@ mod tests {
     fn kids_16_matching_records_and_a_code_to_the_email_on_file_are_both_needed() {
         // promise: KIDS-16
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::RightToKnow, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::RightToKnow,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let rule = VerificationRule::for_grant(&g);
         use VerificationMethod::*;
         assert!(!rule.satisfied_by(&[EmailOnFile]));
@@ -354,7 +389,13 @@ mod tests {
     fn kids_14_a_session_or_a_code_to_the_email_on_file_either_verifies() {
         // promise: KIDS-14
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::Access, "GB").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::Access,
+            "GB",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let rule = VerificationRule::for_grant(&g);
         assert!(rule.satisfied_by(&[VerificationMethod::Account]));
         assert!(rule.satisfied_by(&[VerificationMethod::EmailOnFile]));
@@ -365,7 +406,13 @@ mod tests {
     #[test]
     fn a_right_that_lists_no_check_gets_a_session_or_a_code() {
         let shop = example("course-shop");
-        let g = grant(&shop, &RequestKind::Access, "FR").unwrap();
+        let g = grant(
+            &shop,
+            &RequestKind::Access,
+            "FR",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let rule = VerificationRule::for_grant(&g);
         assert_eq!(
             rule.methods(),
@@ -377,7 +424,13 @@ mod tests {
     fn kids_17_an_authorised_agent_needs_proof_and_the_subject_confirms() {
         // promise: KIDS-17
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::RightToKnow, "US-CA").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::RightToKnow,
+            "US-CA",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let mut agent = Agent {
             kind: AgentKind::AuthorisedAgent,
             id: "agent-1".into(),
@@ -398,7 +451,13 @@ mod tests {
             })
         );
         // No agent rule for the GDPR rights in this policy.
-        let gb = grant(&kids, &RequestKind::Access, "GB").unwrap();
+        let gb = grant(
+            &kids,
+            &RequestKind::Access,
+            "GB",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         assert_eq!(
             check_agent(&kids, &gb, &agent, &none),
             Err(AgentRefused::AgentsNotAllowed)
@@ -409,7 +468,13 @@ mod tests {
     fn kids_02_a_linked_parent_acts_for_their_child() {
         // promise: KIDS-02
         let kids = example("kids-coding-franchise");
-        let g = grant(&kids, &RequestKind::Erasure, "GB").unwrap();
+        let g = grant(
+            &kids,
+            &RequestKind::Erasure,
+            "GB",
+            crate::request::tests::on(),
+        )
+        .unwrap();
         let parent = Agent {
             kind: AgentKind::Parent,
             id: "parent-7".into(),

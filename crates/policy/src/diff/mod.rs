@@ -382,7 +382,7 @@ pub fn earliest_effective(old: &Policy, diff: &PolicyDiff, published: NaiveDate)
     } else {
         match (notice.mode, &notice.period) {
             (NoticeMode::Advance, Some(period)) => {
-                let date = period.after(published, &notice.holidays);
+                let date = period.notice_ends(published, &notice.holidays);
                 let skipped = if matches!(
                     period,
                     crate::Duration::Span {
@@ -400,7 +400,7 @@ pub fn earliest_effective(old: &Policy, diff: &PolicyDiff, published: NaiveDate)
                 (
                     date,
                     format!(
-                        "{material} material change(s): the version in force promises {period} of notice, counted from publication on {published}{skipped}"
+                        "{material} material change(s): the version in force promises {period} of notice, whole days counted after publication on {published}{skipped}; the change applies the day after the last"
                     ),
                 )
             }

@@ -240,7 +240,19 @@ and, always, the ones that bind anyone there (the GDPR in the EU, COPPA in the U
 States); laws that bind only businesses over a threshold (the CCPA, Shine the Light) \
 apply where the policy names them or names the place without listing its laws.\n\n",
     );
-    md.push_str("This is reference data, kept small and cited; it is not legal advice. `vow law --jurisdiction FR` prints the rules for one place, `--json` as JSON.\n\n");
+    md.push_str("This is reference data, kept small and cited; it is not legal advice. `vow law --jurisdiction FR` prints the rules for one place, `--json` as JSON. The tables were last checked against their sources on ");
+    let _ = write!(md, "{}", super::REVIEWED);
+    md.push_str(
+        ", the day `vow policy lint` takes the law as standing on unless given `--on`.\n\n",
+    );
+    md.push_str("What vow does not model, and how it errs on the person's side:\n\n");
+    md.push_str("- Where a law gives a right but sets no time, and the policy declares the right nowhere, vow allows ");
+    let _ = write!(md, "{}", crate::law::UNTIMED);
+    md.push_str(" (the shortest time any law here gives a request).\n");
+    md.push_str("- The UK's Data (Use and Access) Act 2025 lets the month start once the controller has what it needs to identify the person (\"stop the clock\", UK GDPR Art. 12A, in force 5 February 2026); vow counts from receipt, which is never later.\n");
+    md.push_str("- Maryland's Act covers processing from 1 April 2026; vow honours the signal from the Act's 1 October 2025.\n");
+    md.push_str("- A business's size, revenue or number of customers (the thresholds of the CCPA, Shine the Light and the state laws) is not modelled: such a law applies where the policy names it.\n");
+    md.push_str("- For US states other than California, vow holds the duty to honour an opt-out signal, not yet their request rights.\n\n");
 
     md.push_str(
         "## Laws\n\n| law | title | where | reach | in force from |\n|---|---|---|---|---|\n",

@@ -36,6 +36,7 @@ pub mod signals;
 
 use chrono::NaiveDate;
 
+use crate::duration::{Duration, Unit};
 use crate::model::{Law, Policy};
 
 pub use acts::{Act, Reach, act};
@@ -46,6 +47,11 @@ pub use deadlines::{
 };
 pub use rights::{RightScope, StatutoryLimit, StatutoryRight, statutory_right, statutory_rights};
 pub use signals::{OptOutSignal, Signal, opt_out_signal};
+
+/// The time vow gives a right whose law sets none, when the policy
+/// declares the right nowhere: the shortest time any law here gives a
+/// request (30 days, PIPEDA s. 8(3) and the Law of Ukraine, Art. 16).
+pub const UNTIMED: Duration = Duration::span(30, Unit::Days);
 
 /// The day the tables were last checked against their sources. `vow policy
 /// lint` takes the law as it stands on this day unless told another.

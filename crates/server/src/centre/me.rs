@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::{Value, context};
 use vow_dsr::request::{Actor, ActorKind, Agent, AgentKind, Guardianship, NewRequest, RequestKind};
-use vow_dsr::runner::{Change, Desk, DeskError, Names, Opening};
+use vow_dsr::runner::{Change, Desk, DeskError, Names, Opening, Tell};
 use vow_policy::render::i18n::{self as words, Language};
 use vow_policy::{Channel, VerificationMethod};
 use vow_store::{AnyStore, EventKind, EventSource, RequestQuery};
@@ -26,13 +26,14 @@ use crate::state::AppState;
 const CHANNELS: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::Phone, Channel::Post];
 
 /// The rights the request form offers (rectification has a form of its own).
-const RIGHTS: [&str; 6] = [
+const RIGHTS: [&str; 7] = [
     "access",
     "portability",
     "erasure",
     "restriction",
     "objection",
     "right_to_know",
+    "shine_the_light",
 ];
 
 fn right_label(t: &'static Phrases, right: &str) -> &'static str {
@@ -43,6 +44,7 @@ fn right_label(t: &'static Phrases, right: &str) -> &'static str {
         "restriction" => t.right_restriction,
         "objection" => t.right_objection,
         "right_to_know" => t.right_to_know,
+        "shine_the_light" => t.right_shine_the_light,
         "rectification" => t.right_rectification,
         _ => "",
     }
@@ -288,8 +290,18 @@ pub async fn me(
             }
         })
         .collect();
+    // Where the person's jurisdiction is known, only the rights the policy
+    // or the law gives them there.
+    let today = Utc::now().date_naive();
     let rights: Vec<Value> = RIGHTS
         .iter()
+        .filter(|id| {
+            current.jurisdiction.as_deref().is_none_or(|j| {
+                RequestKind::parse(id, None).is_ok_and(|kind| {
+                    vow_dsr::request::grant(state.policy.policy(), &kind, j, today).is_ok()
+                })
+            })
+        })
         .map(|id| context! { id => *id, label => right_label(t, id) })
         .collect();
     let fields: Vec<Value> = correctable(&state, language)
@@ -519,15 +531,9 @@ pub async fn rectify(State(state): State<AppState>, headers: HeaderMap, body: St
 }
 
 fn request_kind(right: &str) -> Option<RequestKind> {
-    Some(match right {
-        "access" => RequestKind::Access,
-        "portability" => RequestKind::Portability,
-        "erasure" => RequestKind::Erasure,
-        "restriction" => RequestKind::Restriction,
-        "objection" => RequestKind::Objection { purpose: None },
-        "right_to_know" => RequestKind::RightToKnow,
-        _ => return None,
-    })
+    RequestKind::parse(right, None)
+        .ok()
+        .filter(|kind| *kind != RequestKind::Rectification)
 }
 
 /// Opens a request for the page's subject: their own, or their child's
@@ -727,6 +733,23 @@ async fn open_request(
             ));
         }
         Err(e) => return Err(super::unavailable(view, &e)),
+    };
+    // The page the person returns to lists the request with the day it was
+    // received and the day it is due: that is the confirmation of receipt
+    // a law may ask for (the CCPA within 10 business days).
+    let case = if case.request.acknowledge_by().is_some() {
+        let how = Tell::Otherwise(
+            "shown on the privacy centre page the person returned to, with the day it was received and the day it is due".to_owned(),
+        );
+        match desk.acknowledge(&id, how, actor.clone(), now).await {
+            Ok(acknowledged) => acknowledged,
+            Err(e) => {
+                tracing::warn!(request = %id, error = %e, "receipt could not be recorded as confirmed");
+                case
+            }
+        }
+    } else {
+        case
     };
     // The session is the signed-in person's `account` check: for their own
     // request, or for their child's (the ledger links them). An agent's

@@ -27,7 +27,7 @@ pub struct NewRequestBody {
     /// The request's id [default: generated].
     pub id: Option<String>,
     /// `access`, `portability`, `erasure`, `rectification`, `restriction`,
-    /// `objection` or `right_to_know`.
+    /// `objection`, `right_to_know` or `shine_the_light`.
     #[schema(example = "erasure")]
     pub right: String,
     /// The person, as the ledger names them.
@@ -116,6 +116,14 @@ pub struct ExtendBody {
     pub told: Option<String>,
 }
 
+/// A confirmation of receipt.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeBody {
+    /// The person was told another way: how. Without it, vow e-mails them.
+    pub told: Option<String>,
+}
+
 /// A refusal by staff.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -199,32 +207,16 @@ impl From<DeskError> for ApiError {
 }
 
 fn kind(body: &NewRequestBody) -> ApiResult<RequestKind> {
-    Ok(match body.right.as_str() {
-        "access" => RequestKind::Access,
-        "portability" => RequestKind::Portability,
-        "erasure" => RequestKind::Erasure,
-        "rectification" => RequestKind::Rectification,
-        "restriction" => RequestKind::Restriction,
-        "objection" => RequestKind::Objection {
-            purpose: body
-                .purpose
-                .as_deref()
-                .map(|p| {
-                    ElementId::parse(p)
-                        .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e).field("purpose"))
-                })
-                .transpose()?,
-        },
-        "right_to_know" => RequestKind::RightToKnow,
-        other => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidRequest,
-                format!("`{other}` is not a right vow runs"),
-            )
-            .field("right")
-            .hint("use access, portability, erasure, rectification, restriction, objection or right_to_know"));
-        }
-    })
+    let purpose = body
+        .purpose
+        .as_deref()
+        .map(|p| {
+            ElementId::parse(p)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e).field("purpose"))
+        })
+        .transpose()?;
+    RequestKind::parse(&body.right, purpose)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()).field("right"))
 }
 
 /// Open a request: its deadline is worked out under the policy and the
@@ -479,6 +471,30 @@ fn tell<'m>(state: &'m AppState, told: Option<String>) -> Tell<'m> {
         Some(how) => Tell::Otherwise(how),
         None => Tell::Mail(&state.requests.mailer),
     }
+}
+
+/// Confirm to the person that their request was received: how it will be
+/// verified and when it is due (by e-mail, or say how they were told).
+/// The CCPA asks for it within 10 business days (11 CCR § 7021(a)); the
+/// record's `request.deadline.acknowledge` says by when a law asks.
+#[utoipa::path(post, path = "/v1/requests/{request}/acknowledge", tag = "requests", request_body = AcknowledgeBody,
+    params(("request" = String, Path, description = "The request's id")),
+    responses((status = 200, body = RequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 502, body = ErrorBody)),
+    security(("api_key" = ["write"])))]
+pub async fn acknowledge(
+    key: Authorized<Write>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AcknowledgeBody>,
+) -> ApiResult<Json<RequestView>> {
+    let by = Actor::new(ActorKind::Staff, format!("key:{}", key.key_id));
+    let case = desk(&state)
+        .acknowledge(&id, tell(&state, body.told), by, Utc::now())
+        .await?;
+    tracing::info!(key = %key.key_id, request = %id, "request acknowledged");
+    view(&case)
 }
 
 /// Put the answer off, and tell the person why and until when (by e-mail,
