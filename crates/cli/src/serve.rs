@@ -94,6 +94,10 @@ pub struct ServeArgs {
     /// How often to pick up other servers' writes and keys, in ms [default: 500].
     #[arg(long, env = "VOW_SYNC_INTERVAL_MS", value_name = "MS")]
     pub sync_interval_ms: Option<u64>,
+    /// On PostgreSQL, hear other servers' writes as they commit (LISTEN),
+    /// not only at the next look [default: true].
+    #[arg(long, env = "VOW_SYNC_LISTEN", value_name = "BOOL")]
+    pub sync_listen: Option<bool>,
     /// Log format on stderr: text or json [default: text].
     #[arg(long, env = "VOW_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -116,6 +120,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         state_cache: args.state_cache,
         sign_in_mail_limit: args.sign_in_mail_limit,
         sync_interval_ms: args.sync_interval_ms,
+        sync_listen: args.sync_listen,
         log_format: args.log_format,
         log: args.log.clone(),
         ..Settings::default()

@@ -1,6 +1,7 @@
 //! `vow serve` as a real process: first start with no configuration, a
 //! graceful stop, acknowledged writes that survive `kill -9`, several
-//! processes on one PostgreSQL store, and a policy with errors.
+//! processes on one PostgreSQL store, requests run from the command line
+//! while servers run (SQLite and PostgreSQL), and a policy with errors.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -458,4 +459,232 @@ fn keys_made_on_the_command_line_work_on_the_server() {
         !String::from_utf8_lossy(&serde_json::to_vec(&list).unwrap())
             .contains(token.rsplit('_').next().unwrap())
     );
+}
+
+const KIDS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/kids-coding-franchise/policy.yaml"
+);
+
+/// `vow <args>` from `dir` on the store its flags name; its stdout as JSON.
+fn vow_json(dir: &Path, args: &[&str], store: &[&str], env: &[(&str, &str)]) -> Value {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vow"));
+    command
+        .args(args)
+        .args(store)
+        .args(["--policy", KIDS, "--json"])
+        .current_dir(dir)
+        .env_remove("VOW_LEDGER_KEY");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("vow runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+/// The rule of the first denial of `query` on `server`, `None` for an allow.
+fn denied_by(server: &Server, key: &str, query: &Value) -> Option<String> {
+    let (status, decision) = call(
+        reqwest::Method::POST,
+        &format!("{}/v1/decisions", server.url),
+        key,
+        Some(query.clone()),
+    );
+    assert_eq!(status, 200, "{decision}");
+    (decision["allowed"] != true)
+        .then(|| decision["reasons"][0]["rule"].as_str().unwrap().to_owned())
+}
+
+/// Restriction, objection to a purpose, objection to direct marketing and
+/// erasure, opened, verified and run with `vow request` beside running
+/// servers (the last two by the background run, `--due`): each server
+/// denies within `bound`. Returns how long each took, per server.
+fn requests_beside_servers(
+    dir: &Path,
+    servers: &[&Server],
+    admin: &str,
+    store: &[&str],
+    env: &[(&str, &str)],
+    bound: Duration,
+) -> Vec<(&'static str, Vec<Duration>)> {
+    // promise: KIDS-14 (restriction, objection, erasure), KIDS-05 (an
+    // objection to marketing effective at once)
+    let location = |s: &str| json!({"subject": s, "purpose": "location_features", "categories": ["user.location.precise"]});
+    let mail = |s: &str| json!({"subject": s, "purpose": "email_marketing", "categories": ["user.contact.email"], "channel": "email"});
+    let rights: [(&str, &[&str], Value, &str); 4] = [
+        (
+            "restriction",
+            &["--right", "restriction"],
+            location("cli-r"),
+            "restricted",
+        ),
+        (
+            "objection",
+            &["--right", "objection", "--purpose", "location_features"],
+            location("cli-o"),
+            "objection",
+        ),
+        (
+            "objection-dm",
+            &["--right", "objection"],
+            mail("cli-m"),
+            "objection-direct-marketing",
+        ),
+        (
+            "erasure",
+            &["--right", "erasure"],
+            location("cli-e"),
+            "erased",
+        ),
+    ];
+    let server = servers[0];
+    for (_, _, query, _) in &rights {
+        let subject = query["subject"].as_str().unwrap();
+        let (status, body) = call(
+            reqwest::Method::PATCH,
+            &format!("{}/v1/subjects/{subject}", server.url),
+            admin,
+            Some(json!({"jurisdiction": "GB", "kind": "parent"})),
+        );
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = call(
+            reqwest::Method::POST,
+            &format!("{}/v1/subjects/{subject}/consents", server.url),
+            admin,
+            Some(json!({"purposes": {"location_features": true, "email_marketing": true}})),
+        );
+        assert_eq!(status, 201, "{body}");
+        for s in servers {
+            // Allowed, and so in each server's cache.
+            assert_eq!(denied_by(s, admin, query), None, "{subject} before");
+        }
+    }
+    let mut took = Vec::new();
+    let mut due = Vec::new();
+    for (name, right, query, rule) in &rights {
+        let subject = query["subject"].as_str().unwrap();
+        let id = format!("req-{subject}");
+        let mut create = vec![
+            "request",
+            "create",
+            "--subject",
+            subject,
+            "--jurisdiction",
+            "GB",
+            "--id",
+            &id,
+            "--by",
+            "staff",
+        ];
+        create.extend_from_slice(right);
+        vow_json(dir, &create, store, env);
+        vow_json(
+            dir,
+            &["request", "verify", &id, "--method", "email-on-file"],
+            store,
+            env,
+        );
+        if name.starts_with("objection-dm") || *name == "erasure" {
+            due.push((*name, query, *rule));
+            continue;
+        }
+        let ran = vow_json(dir, &["request", "run", &id], store, env);
+        assert_eq!(ran[0]["request"]["state"]["state"], "completed", "{ran}");
+        took.push((*name, until_denied(servers, admin, query, rule, bound)));
+    }
+    // The background run: every request that is due, from another process.
+    let ran = vow_json(dir, &["request", "run", "--due"], store, env);
+    assert_eq!(ran.as_array().unwrap().len(), 2, "{ran}");
+    for (name, query, rule) in due {
+        took.push((name, until_denied(servers, admin, query, rule, bound)));
+    }
+    took
+}
+
+/// How long each server takes to deny `query` by `rule`, from now.
+fn until_denied(
+    servers: &[&Server],
+    admin: &str,
+    query: &Value,
+    rule: &str,
+    bound: Duration,
+) -> Vec<Duration> {
+    let start = Instant::now();
+    servers
+        .iter()
+        .map(|s| {
+            loop {
+                if denied_by(s, admin, query).as_deref() == Some(rule) {
+                    break start.elapsed();
+                }
+                assert!(
+                    start.elapsed() < bound,
+                    "{query}: not denied by `{rule}` within {bound:?}"
+                );
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn requests_run_from_the_command_line_reach_a_running_server_on_sqlite() {
+    // `vow serve` holds the data directory; `vow request` writes the same
+    // SQLite file from another process, and the server's sync task finds
+    // it at its next look (every 100 ms here).
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        &["--policy", KIDS, "--sync-interval-ms", "100"],
+        &[],
+    );
+    let admin = server.admin.clone().unwrap();
+    let took = requests_beside_servers(
+        dir.path(),
+        &[&server],
+        &admin,
+        &[],
+        &[],
+        Duration::from_secs(3),
+    );
+    eprintln!("SQLite, vow request beside vow serve (100 ms looks): {took:?}");
+}
+
+#[test]
+fn requests_run_from_the_command_line_reach_servers_on_postgresql_at_once() {
+    // Two servers that look only every minute: what they see in time,
+    // they heard (LISTEN/NOTIFY).
+    let db = Database::create("beside");
+    let url = db.url();
+    let (a_dir, b_dir, cli_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let env = [("VOW_LEDGER_KEY", KEY)];
+    let flags = [
+        "--database",
+        &url,
+        "--policy",
+        KIDS,
+        "--sync-interval-ms",
+        "60000",
+    ];
+    let a = Server::start(a_dir.path(), &flags, &env);
+    let admin = a.admin.clone().unwrap();
+    let b = Server::start(b_dir.path(), &flags, &env);
+    let took = requests_beside_servers(
+        cli_dir.path(),
+        &[&a, &b],
+        &admin,
+        &["--database", &url],
+        &env,
+        Duration::from_secs(2),
+    );
+    eprintln!("PostgreSQL, vow request beside two vow serve: {took:?}");
 }

@@ -249,7 +249,7 @@ pub struct Case {
     pub changes: Vec<Change>,
     pub tasks: Vec<Task>,
     /// The effect recorded in the ledger for the subject (a restriction,
-    /// an objection), and when.
+    /// an objection, an erasure), and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1224,8 +1224,9 @@ impl<S: Store> Desk<'_, S> {
     }
 
     /// The request's effect beyond its datasets: the subject's state in the
-    /// ledger (a restriction, an objection), the right-to-know report, the
-    /// erasure's notices to recipients.
+    /// ledger (a restriction, an objection, an erasure: decisions change
+    /// from the moment the event is appended, in every process), the
+    /// right-to-know report, the erasure's notices to recipients.
     async fn effect(&self, case: &mut Case, now: DateTime<Utc>) -> Result<(), DeskError> {
         let request = &case.request;
         let effect = match &request.kind {
@@ -1233,6 +1234,7 @@ impl<S: Store> Desk<'_, S> {
             RequestKind::Objection { purpose } => Some(EventKind::ObjectionRecorded {
                 purpose: purpose.as_ref().map(|p| p.as_str().to_owned()),
             }),
+            RequestKind::Erasure => Some(EventKind::SubjectErased),
             _ => None,
         };
         if let Some(kind) = effect {

@@ -199,6 +199,7 @@ pub fn decide<'p>(
     if state.restricted && query.action != Action::Store {
         d.deny(Element::Fixed("subject"), &[], Message::Restricted);
     }
+    erased(&mut d, state, query);
     if query.action == Action::Store {
         // Keeping data needs no more than a declared purpose and category.
         d.note(element, &purpose.promises, Message::Storage);
@@ -280,6 +281,14 @@ pub fn decide<'p>(
         obligations.push(Obligation::NotifyParent);
     }
     d
+}
+
+/// An erased person's data is not used again (it may still be kept where
+/// the law says, and erased again), until they give it anew.
+fn erased(d: &mut Decision<'_>, state: &SubjectState, query: &Query) {
+    if state.erased && query.action == Action::Use {
+        d.deny(Element::Fixed("subject"), &[], Message::Erased);
+    }
 }
 
 /// The categories the query's keys cover; an undeclared key denies. A

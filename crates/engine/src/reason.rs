@@ -171,6 +171,7 @@ pub enum Message<'p> {
         categories: CategoryList<'p>,
     },
     Restricted,
+    Erased,
     Storage,
     Objection {
         purpose: &'p str,
@@ -317,6 +318,7 @@ impl Message<'_> {
             CategoryUndeclared { .. } => "category-undeclared",
             CategoryNotAllowed { .. } => "category-not-allowed",
             Restricted => "restricted",
+            Erased => "erased",
             Storage => "storage",
             Objection { .. } => "objection",
             ObjectionToDirectMarketing => "objection-direct-marketing",
@@ -370,6 +372,7 @@ impl fmt::Display for Message<'_> {
             CategoryUndeclared { key } => write!(f, "`{key}` is not a data category this policy declares"),
             CategoryNotAllowed { purpose, categories } => write!(f, "purpose `{purpose}` may not use {categories}"),
             Restricted => f.write_str("processing is restricted at the person's request: the data may only be stored"),
+            Erased => f.write_str("the person's data was erased at their request; it may not be used again unless they give it anew"),
             Storage => f.write_str("storing the data is allowed"),
             Objection { purpose } => write!(f, "the person objected to `{purpose}`"),
             ObjectionToDirectMarketing => f.write_str("the person objected to direct marketing; that objection always wins"),

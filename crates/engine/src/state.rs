@@ -64,6 +64,10 @@ pub struct SubjectState {
     pub communication_opt_outs: Vec<CommunicationOptOut>,
     /// Active legal holds: data must be kept.
     pub legal_holds: Vec<String>,
+    /// The person's data was erased at their request, and no relationship
+    /// began again since (a consent given, a purchase, a membership).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub erased: bool,
 }
 
 impl SubjectState {

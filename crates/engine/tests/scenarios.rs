@@ -585,3 +585,26 @@ fn shop_04_each_kind_of_message_by_each_channel() {
     };
     assert!(decide(&p, &customer, &account, now()).allowed);
 }
+
+#[test]
+fn kids_14_an_erased_person_is_not_processed_again() {
+    // promise: KIDS-14 — an erasure changes decisions, not only the datasets
+    let p = policy("kids-coding-franchise");
+    let erased = SubjectState {
+        jurisdiction: Some("GB".into()),
+        erased: true,
+        ..Default::default()
+    };
+    let services = q("provide_services", &["user.contact.email"]);
+    let d = decide(&p, &erased, &services, now());
+    assert_eq!(rules(&d), ["erased"], "{d:?}");
+    assert_eq!(
+        d.reasons[0].message.to_string(),
+        "the person's data was erased at their request; it may not be used again unless they give it anew"
+    );
+    // What the law keeps may be kept, and erased again.
+    for action in [Action::Store, Action::Erase] {
+        let d = decide(&p, &erased, &Query { action, ..services }, now());
+        assert!(d.allowed, "{action:?}: {d:?}");
+    }
+}

@@ -49,6 +49,9 @@ pub struct Settings {
     pub sign_in_mail_limit: Option<u64>,
     /// How often to look for other processes' writes and keys, in ms (default 500).
     pub sync_interval_ms: Option<u64>,
+    /// On PostgreSQL, hear other processes' writes as they commit (LISTEN)
+    /// rather than at the next look only (default true).
+    pub sync_listen: Option<bool>,
     /// `text` (default) or `json` logs on stderr.
     pub log_format: Option<LogFormat>,
     /// Log filter, as for `RUST_LOG` (default `info`).
@@ -100,6 +103,7 @@ pub struct Config {
     pub state_cache: usize,
     pub sign_in_limits: crate::centre::SignInLimits,
     pub sync_interval: Duration,
+    pub sync_listen: bool,
     pub log_format: LogFormat,
     pub log: String,
 }
@@ -208,6 +212,7 @@ impl Settings {
             state_cache: self.state_cache.or(lower.state_cache),
             sign_in_mail_limit: self.sign_in_mail_limit.or(lower.sign_in_mail_limit),
             sync_interval_ms: self.sync_interval_ms.or(lower.sync_interval_ms),
+            sync_listen: self.sync_listen.or(lower.sync_listen),
             log_format: self.log_format.or(lower.log_format),
             log: self.log.or(lower.log),
         }
@@ -251,6 +256,7 @@ impl Settings {
                 ..Default::default()
             },
             sync_interval: Duration::from_millis(self.sync_interval_ms.unwrap_or(500).max(10)),
+            sync_listen: self.sync_listen.unwrap_or(true),
             log_format: self.log_format.unwrap_or_default(),
             log: self.log.unwrap_or_else(|| "info".to_owned()),
         }

@@ -22,6 +22,7 @@ pub mod runtime;
 pub mod sealed;
 pub mod serve;
 pub mod state;
+pub mod sync;
 pub mod unsubscribe;
 
 use std::sync::OnceLock;

@@ -1,6 +1,6 @@
 //! `vow serve`: open the store, put the policy in force, make sure an admin
-//! key exists, listen, keep in step with other processes, and stop
-//! gracefully (in-flight requests finish, the store's writer drains).
+//! key exists, listen, keep in step with other processes (`sync.rs`), and
+//! stop gracefully (in-flight requests finish, the store's writer drains).
 
 use std::fs::File;
 use std::net::SocketAddr;
@@ -219,10 +219,14 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Started), ServeError>
         admin_token,
         example_written,
     };
+    // From now on, whatever this process appends — the API, the centre,
+    // the request desk — reaches the cache before the append returns.
+    let subjects = Arc::new(SubjectCache::new(config.state_cache));
+    store.observe(subjects.clone());
     let state = AppState::new(Shared {
         store,
         policy: Arc::new(policy),
-        subjects: SubjectCache::new(config.state_cache),
+        subjects,
         keys,
         requests: RequestSetup {
             targets: crate::desk::targets(config)?,
@@ -273,11 +277,7 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| ServeError::Setup(e.to_string()))?;
     started.url = format!("http://{local}");
-    let sync = tokio::spawn(sync(
-        state.clone(),
-        config.sync_interval,
-        config.database.clone(),
-    ));
+    let sync = crate::sync::start(state.clone(), &config).await;
     state.ready.store(true, Ordering::Release);
     tracing::info!(url = %started.url, policy = %started.policy_id, version = %started.policy_version, store = %started.database, "vow is serving");
     on_start(&started);
@@ -292,49 +292,6 @@ pub async fn serve(
     state.store.close().await;
     tracing::info!("vow stopped");
     result.map_err(|e| ServeError::Setup(format!("the server failed: {e}")))
-}
-
-/// Keeps this process in step with others sharing the store: reloads the
-/// keys, and (PostgreSQL) tails the ledger to forget changed subjects.
-async fn sync(state: AppState, every: std::time::Duration, database: Database) {
-    let mut cursor = match state.store.head().await {
-        Ok(head) => head.map_or(0, |h| h.0),
-        Err(e) => {
-            tracing::warn!(error = %e, "sync: cannot read the ledger head");
-            0
-        }
-    };
-    let tail = matches!(database, Database::Postgres(_));
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match state.store.keys().await {
-            Ok(records) => state.keys.load(&records),
-            Err(e) => tracing::warn!(error = %e, "sync: cannot reload the keys"),
-        }
-        if !tail {
-            continue;
-        }
-        loop {
-            match state.store.events(cursor, 1_000).await {
-                Ok(events) => {
-                    for e in &events {
-                        state.subjects.invalidate(&e.subject);
-                    }
-                    let Some(last) = events.last() else { break };
-                    cursor = last.seq;
-                    if events.len() < 1_000 {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "sync: cannot read new ledger events");
-                    break;
-                }
-            }
-        }
-    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

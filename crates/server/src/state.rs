@@ -48,7 +48,8 @@ pub struct RequestSetup {
 pub struct Shared {
     pub store: AnyStore,
     pub policy: Arc<PolicyInForce>,
-    pub subjects: SubjectCache,
+    /// Subject states in memory; the store's commit observer.
+    pub subjects: Arc<SubjectCache>,
     pub keys: KeyRing,
     /// What data-subject requests run in.
     pub requests: RequestSetup,
@@ -139,15 +140,10 @@ impl AppState {
             .collect()
     }
 
-    /// Appends events (all or nothing) and forgets the subjects' cached states.
+    /// Appends events (all or nothing). The cache has forgotten the
+    /// subjects' states by the time it returns (the store told it).
     pub async fn record(&self, events: Vec<Event>) -> ApiResult<Vec<Event>> {
-        let subjects: Vec<String> = events.iter().map(|e| e.subject.clone()).collect();
-        let result = self.store.append_all(events).await;
-        // Even a failed batch may have raced with a write: forget either way.
-        for s in &subjects {
-            self.subjects.invalidate(s);
-        }
-        let stored = result?;
+        let stored = self.store.append_all(events).await?;
         for e in &stored {
             metrics::counter!("vow_ledger_events_total", "type" => e.kind.name()).increment(1);
             tracing::info!(seq = e.seq, id = %e.id, subject = %e.subject, kind = e.kind.name(), "event recorded");

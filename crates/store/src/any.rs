@@ -1,6 +1,8 @@
 //! [`AnyStore`]: SQLite or PostgreSQL, chosen at run time from a
 //! `--database` value.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use vow_engine::SubjectState;
 
@@ -9,8 +11,8 @@ use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::sql::{PostgresStore, SqliteStore};
 use crate::store::{
-    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
-    StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
+    ApiKeyRecord, CommitObserver, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery,
+    RequestRecord, Store, StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
 };
 use crate::verify::Verification;
 
@@ -223,5 +225,12 @@ impl Store for AnyStore {
 
     async fn close(&self) {
         each!(self, s => s.close())
+    }
+
+    fn observe(&self, observer: Arc<dyn CommitObserver>) {
+        match self {
+            AnyStore::Sqlite(s) => s.observe(observer),
+            AnyStore::Postgres(s) => s.observe(observer),
+        }
     }
 }

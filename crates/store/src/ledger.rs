@@ -125,6 +125,12 @@ pub enum EventKind {
     ObjectionRecorded {
         purpose: Option<String>,
     },
+    /// The person's data was erased at their request (the desk records it
+    /// when the erasure completes): what gave a basis for processing —
+    /// consents, purchases, memberships, guardians — is gone, what limits
+    /// it (objections, opt-outs, holds, a restriction) stays, and nothing
+    /// is used again until the person gives a consent, buys or joins anew.
+    SubjectErased,
     HoldPlaced {
         hold: String,
     },
@@ -170,6 +176,7 @@ impl EventKind {
             EventKind::RestrictionPlaced => "restriction_placed",
             EventKind::RestrictionLifted => "restriction_lifted",
             EventKind::ObjectionRecorded { .. } => "objection_recorded",
+            EventKind::SubjectErased => "subject_erased",
             EventKind::HoldPlaced { .. } => "hold_placed",
             EventKind::HoldReleased { .. } => "hold_released",
             EventKind::DisclosureRecorded { .. } => "disclosure_recorded",

@@ -11,6 +11,8 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
     match &event.kind {
         EventKind::ConsentGiven { purpose } | EventKind::ConsentWithdrawn { purpose } => {
             let given = matches!(event.kind, EventKind::ConsentGiven { .. });
+            // A consent given anew is a relationship begun again.
+            state.erased &= !given;
             state.consents.insert(
                 purpose.clone(),
                 ConsentRecord {
@@ -47,6 +49,7 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
             }
         }
         EventKind::MembershipStarted { membership } => {
+            state.erased = false;
             if !state.memberships.contains(membership) {
                 state.memberships.push(membership.clone());
             }
@@ -82,7 +85,21 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
                 state.kind.clone_from(kind);
             }
         }
-        EventKind::PurchaseRecorded => state.customer = true,
+        EventKind::PurchaseRecorded => {
+            state.customer = true;
+            state.erased = false;
+        }
+        // The basis for processing goes; what limits processing stays
+        // (objections, opt-outs, holds, a restriction), and so do the
+        // jurisdiction, birth date and kind the law's protections follow.
+        EventKind::SubjectErased => {
+            state.consents.clear();
+            state.customer = false;
+            state.memberships.clear();
+            state.guardians.clear();
+            state.parental_consent_verified = false;
+            state.erased = true;
+        }
         EventKind::RestrictionPlaced => state.restricted = true,
         EventKind::RestrictionLifted => state.restricted = false,
         EventKind::ObjectionRecorded { purpose: Some(p) } => {
@@ -113,4 +130,92 @@ pub fn rebuild<'e>(subject: &str, events: impl IntoIterator<Item = &'e Event>) -
         apply(&mut state, e);
     }
     state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Actor, ActorKind, EventSource};
+    use vow_policy::Channel;
+
+    fn event(kind: EventKind) -> Event {
+        Event {
+            seq: 0,
+            id: "e".into(),
+            subject: "ada".into(),
+            at: chrono::DateTime::UNIX_EPOCH,
+            actor: Actor {
+                kind: ActorKind::Subject,
+                id: "ada".into(),
+            },
+            source: EventSource::default(),
+            policy_version: "1".into(),
+            kind,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_erasure_drops_the_basis_and_keeps_the_limits_until_a_new_relationship() {
+        let before = [
+            EventKind::AttributesSet {
+                jurisdiction: Some("GB".into()),
+                birth_date: None,
+                kind: Some("parent".into()),
+            },
+            EventKind::ConsentGiven {
+                purpose: "news".into(),
+            },
+            EventKind::PurchaseRecorded,
+            EventKind::MembershipStarted {
+                membership: "club".into(),
+            },
+            EventKind::GuardianLinked {
+                guardian: "mum".into(),
+                verified: true,
+            },
+            EventKind::ObjectionRecorded { purpose: None },
+            EventKind::PreferenceSet {
+                channel: Channel::Sms,
+                opted_out: true,
+                communication: None,
+            },
+            EventKind::HoldPlaced { hold: "tax".into() },
+            EventKind::SubjectErased,
+        ];
+        let mut state = SubjectState::default();
+        for kind in before {
+            apply(&mut state, &event(kind));
+        }
+        let expected = SubjectState {
+            jurisdiction: Some("GB".into()),
+            kind: Some("parent".into()),
+            objects_to_direct_marketing: true,
+            channel_opt_outs: vec![Channel::Sms],
+            legal_holds: vec!["tax".into()],
+            erased: true,
+            ..Default::default()
+        };
+        assert_eq!(state, expected);
+        // A withdrawal is no new relationship; a consent given is.
+        let withdrawn = EventKind::ConsentWithdrawn {
+            purpose: "news".into(),
+        };
+        apply(&mut state, &event(withdrawn));
+        assert!(state.erased);
+        for anew in [
+            EventKind::ConsentGiven {
+                purpose: "news".into(),
+            },
+            EventKind::PurchaseRecorded,
+            EventKind::MembershipStarted {
+                membership: "club".into(),
+            },
+        ] {
+            let mut again = state.clone();
+            apply(&mut again, &event(anew));
+            assert!(!again.erased);
+        }
+    }
 }

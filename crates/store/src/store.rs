@@ -210,6 +210,34 @@ pub enum RecordOutcome {
 /// sealed head says there are.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// What one batch of this process's appends wrote, as the writer tells
+/// each [`CommitObserver`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Commit<'a> {
+    /// The numbers of the batch's new events, `first..=last`: every number
+    /// between is one of them (the chain is numbered without gaps).
+    pub first: u64,
+    pub last: u64,
+    /// The subjects of the new events, sorted, each once.
+    pub subjects: &'a [String],
+    /// `false`: the database failed while committing, so the events may be
+    /// stored or not. The subjects may have changed; the numbers are not
+    /// known to be taken.
+    pub certain: bool,
+}
+
+/// Hears of every batch of new events this process's writer commits,
+/// synchronously, after the commit and before any caller of the batch is
+/// answered: when an `append` returns, every observer has been told,
+/// whatever code appended. What other processes append is not heard here
+/// (PostgreSQL announces it: [`crate::LedgerListener`]).
+///
+/// The writer waits for each call: an observer does a few memory writes
+/// and returns (no I/O, no lock held for long, never a panic).
+pub trait CommitObserver: Send + Sync {
+    fn committed(&self, commit: &Commit<'_>);
+}
+
 /// The ledger, the subject states materialised from it, API keys and policy
 /// versions, in one database.
 ///
@@ -430,4 +458,8 @@ pub trait Store: Send + Sync {
 
     /// Finishes the appends already queued, then closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
+
+    /// Adds an observer of this store's commits, told of every batch
+    /// committed from now on ([`CommitObserver`]).
+    fn observe(&self, observer: Arc<dyn CommitObserver>);
 }

@@ -15,9 +15,9 @@ use common::{consent, event, kind_strategy, sample};
 use proptest::strategy::{Strategy, ValueTree};
 use sqlx::{Connection, Executor};
 use vow_store::{
-    AnyStore, ApiKeyRecord, Event, EventKind, IdentityKind, LedgerKey, PolicyVersionRecord,
-    PostgresStore, RecordOutcome, SqliteStore, Store, StoreError, StoredEvent, TamperKind,
-    Verification, link, rebuild,
+    AnyStore, ApiKeyRecord, Commit, CommitObserver, Event, EventKind, IdentityKind, LedgerKey,
+    PolicyVersionRecord, PostgresStore, RecordOutcome, SqliteStore, Store, StoreError, StoredEvent,
+    TamperKind, Verification, link, rebuild,
 };
 
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
@@ -252,6 +252,7 @@ on_both!(
     a_deleted_or_forged_head_is_found,
     indexes_fill_from_an_older_ledger,
     tokens_are_single_use_and_revocable,
+    observers_hear_each_commit_before_the_append_returns,
 );
 
 /// A request record is saved only from the version read: two runners
@@ -1303,4 +1304,121 @@ async fn any_store_opens_a_file_or_a_url() {
     }
     sqlite.finish().await;
     postgres.finish().await;
+}
+
+/// One commit as an observer heard it: `(first, last, subjects, certain)`.
+type Told = (u64, u64, Vec<String>, bool);
+
+/// What an observer heard.
+#[derive(Default)]
+struct Heard(std::sync::Mutex<Vec<Told>>);
+
+impl CommitObserver for Heard {
+    fn committed(&self, commit: &Commit<'_>) {
+        self.0.lock().unwrap().push((
+            commit.first,
+            commit.last,
+            commit.subjects.to_vec(),
+            commit.certain,
+        ));
+    }
+}
+
+impl Heard {
+    fn take(&self) -> Vec<Told> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+/// Whoever appends, the observers know of the commit when the append
+/// returns: its numbers and its subjects, once per batch that wrote
+/// something; under concurrent appends every number once.
+async fn observers_hear_each_commit_before_the_append_returns<S: Backend>() {
+    let db = S::fresh().await;
+    let heard = Arc::new(Heard::default());
+    db.store.observe(heard.clone());
+    db.store.append(consent("o1", "bob", "p")).await.unwrap();
+    assert_eq!(heard.take(), vec![(1, 1, vec!["bob".to_owned()], true)]);
+    db.store
+        .append_all(vec![
+            consent("o2", "carol", "p"),
+            consent("o3", "alice", "p"),
+            consent("o4", "carol", "q"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        heard.take(),
+        vec![(2, 4, vec!["alice".to_owned(), "carol".to_owned()], true)]
+    );
+    // A retry and a conflict write nothing: nothing to hear.
+    db.store.append(consent("o1", "bob", "p")).await.unwrap();
+    assert!(db.store.append(consent("o1", "bob", "x")).await.is_err());
+    assert_eq!(heard.take(), vec![]);
+
+    let store = Arc::new(db.store);
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..8 {
+                let e = consent(&format!("c{t}-{i}"), &format!("s{t}"), "p");
+                store.append(e).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut numbers: Vec<u64> = heard
+        .take()
+        .iter()
+        .flat_map(|(first, last, _, _)| *first..=*last)
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (5..=68).collect::<Vec<_>>());
+    let db = Db {
+        store: Arc::into_inner(store).unwrap(),
+        ..db
+    };
+    db.finish().await;
+}
+
+/// PostgreSQL announces every process's commits: a listener hears the
+/// numbers of each batch, its own process's and another's, once committed
+/// — and nothing of a batch that wrote nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listener_hears_the_commits_of_every_process() {
+    use vow_store::{Heard as Notice, LedgerListener};
+    let db = PostgresStore::fresh().await;
+    let mut listener = LedgerListener::connect(&db.location).await.unwrap();
+    let other = PostgresStore::open(&db.location, key()).await.unwrap();
+    let next = async |listener: &mut LedgerListener| {
+        tokio::time::timeout(std::time::Duration::from_secs(10), listener.next())
+            .await
+            .expect("a notification")
+            .unwrap()
+    };
+    db.store.append(consent("n1", "ada", "p")).await.unwrap();
+    assert_eq!(
+        next(&mut listener).await,
+        Notice::Appended { first: 1, last: 1 }
+    );
+    other
+        .append_all(vec![consent("n2", "bob", "p"), consent("n3", "eve", "p")])
+        .await
+        .unwrap();
+    // A retry writes nothing and announces nothing.
+    db.store.append(consent("n1", "ada", "p")).await.unwrap();
+    db.store.append(consent("n4", "ada", "p")).await.unwrap();
+    assert_eq!(
+        next(&mut listener).await,
+        Notice::Appended { first: 2, last: 3 }
+    );
+    assert_eq!(
+        next(&mut listener).await,
+        Notice::Appended { first: 4, last: 4 }
+    );
+    other.close().await;
+    db.finish().await;
 }

@@ -94,7 +94,7 @@ impl TestApp {
 
     async fn start(policy: &str, database: Option<TestDatabase>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (state, started) = TestApp::prepare(&dir, policy, database.as_ref())
+        let (state, started) = TestApp::prepare(&dir, policy, database.as_ref(), None)
             .await
             .expect("the server starts");
         TestApp {
@@ -120,7 +120,7 @@ impl TestApp {
         drop(app);
         state.store.close().await;
         drop(state);
-        let (state, _) = TestApp::prepare(&dir, policy, database.as_ref()).await?;
+        let (state, _) = TestApp::prepare(&dir, policy, database.as_ref(), None).await?;
         Ok(TestApp {
             app: vow_server::app(state.clone()),
             state,
@@ -130,10 +130,43 @@ impl TestApp {
         })
     }
 
+    /// Another server process on this one's PostgreSQL database, with the
+    /// same ledger key: a store (connection pools) of its own, a cache of
+    /// its own. Neither runs a sync task until [`TestApp::sync`].
+    pub async fn second(&self, policy: &str) -> TestApp {
+        let database = self.database.as_ref().expect("a server on PostgreSQL");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = self.data_dir().join("ledger.key");
+        let (state, _) = TestApp::prepare(&dir, policy, Some(database), Some(key))
+            .await
+            .expect("the second server starts");
+        TestApp {
+            app: vow_server::app(state.clone()),
+            state,
+            admin: self.admin.clone(),
+            dir,
+            database: None,
+        }
+    }
+
+    /// Starts the sync task as `vow serve` does, looking every
+    /// `interval_ms` and, when `listen`, listening on PostgreSQL.
+    pub async fn sync(&self, database: &TestDatabase, interval_ms: u64, listen: bool) -> Sync {
+        let config = Settings {
+            database: Some(database.url.clone()),
+            sync_interval_ms: Some(interval_ms),
+            sync_listen: Some(listen),
+            ..Settings::default()
+        }
+        .resolve();
+        Sync(vow_server::sync::start(self.state.clone(), &config).await)
+    }
+
     async fn prepare(
         dir: &tempfile::TempDir,
         policy: &str,
         database: Option<&TestDatabase>,
+        ledger_key_file: Option<PathBuf>,
     ) -> Result<(AppState, vow_server::serve::Started), vow_server::serve::ServeError> {
         let path = dir.path().join("policy.yaml");
         std::fs::write(&path, policy).expect("write policy");
@@ -141,6 +174,7 @@ impl TestApp {
             data_dir: Some(dir.path().join("data")),
             policy: Some(path),
             database: database.as_ref().map(|d| d.url.clone()),
+            ledger_key_file,
             ..Settings::default()
         }
         .resolve();
@@ -220,6 +254,15 @@ impl TestApp {
 
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+}
+
+/// A running sync task, stopped when dropped.
+pub struct Sync(tokio::task::JoinHandle<()>);
+
+impl Drop for Sync {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -6,10 +6,12 @@
 //! snapshot, how to connect — is the [`Backend`] trait, in `sqlite.rs` and
 //! `postgres.rs`.
 //!
-//! Appends go through one writer task per store (`writer.rs`: group commit);
-//! reads go to a pool of their own.
+//! Appends go through one writer task per store (`writer.rs`: group commit),
+//! which tells this process's observers and, on PostgreSQL, the other
+//! processes of each commit (`notice.rs`); reads go to a pool of their own.
 
 mod links;
+mod notice;
 mod postgres;
 mod requests;
 mod sqlite;
@@ -31,11 +33,12 @@ use crate::identity::{GuardianLinkRecord, IdentityKind};
 use crate::key::LedgerKey;
 use crate::ledger::Event;
 use crate::store::{
-    ApiKeyRecord, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery, RequestRecord, Store,
-    StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
+    ApiKeyRecord, CommitObserver, PolicyVersionRecord, Progress, RecordOutcome, RequestQuery,
+    RequestRecord, Store, StoreError, SubjectSummary, TokenKind, TokenRecord, TokenScope,
 };
 use crate::verify::{SealedHead, StoredEvent, Verification, Verifier};
 
+pub use notice::{Heard, LedgerListener};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -47,6 +50,12 @@ pub trait Backend: Database {
     /// table itself by it (`INTEGER PRIMARY KEY` is the row id, one B-tree
     /// less to write per event), PostgreSQL needs 64 bits.
     const LEDGER_TABLE: &'static str;
+
+    /// A statement the writer's transaction runs, with the channel as `$1`
+    /// and the notice as `$2` (`notice.rs`), to tell other processes of
+    /// its events when it commits; `None` where the database cannot (they
+    /// poll).
+    const ANNOUNCE: Option<&'static str>;
 
     /// Starts a transaction that may extend the chain: no other writer, in
     /// this process or another, reads or moves the head until it ends.
@@ -102,6 +111,7 @@ pub struct SqlStore<DB: Database> {
     /// Single statements outside the ledger (keys, policies).
     writes: Pool<DB>,
     writer: mpsc::Sender<writer::Message>,
+    observers: Arc<writer::Observers>,
     key: Arc<LedgerKey>,
 }
 
@@ -156,11 +166,13 @@ where
         }
         tx.commit().await?;
         let key = Arc::new(key);
-        let writer = writer::spawn(writes.clone(), key.clone());
+        let observers = Arc::new(writer::Observers::default());
+        let writer = writer::spawn(writes.clone(), key.clone(), observers.clone());
         Ok(SqlStore {
             reads,
             writes,
             writer,
+            observers,
             key,
         })
     }
@@ -533,6 +545,10 @@ where
         }
         self.writes.close().await;
         self.reads.close().await;
+    }
+
+    fn observe(&self, observer: Arc<dyn CommitObserver>) {
+        self.observers.add(observer);
     }
 }
 

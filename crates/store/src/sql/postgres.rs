@@ -1,7 +1,8 @@
 //! PostgreSQL, for several `vow serve` processes on one ledger: each
 //! process batches its own appends, and the batches of all processes take
 //! turns on an advisory lock, so there is one chain. Commits are durable at
-//! PostgreSQL's default `synchronous_commit = on`.
+//! PostgreSQL's default `synchronous_commit = on`, and announced to the
+//! other processes by `NOTIFY` (`notice.rs`).
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres, Transaction};
@@ -21,6 +22,8 @@ const TOKENS_LOCK: i64 = 0x76_6f_77_74;
 
 impl Backend for Postgres {
     const LEDGER_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS ledger (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)";
+
+    const ANNOUNCE: Option<&'static str> = Some("SELECT pg_notify($1, $2)");
 
     async fn begin_write(
         pool: &Pool<Postgres>,

@@ -19,6 +19,10 @@ pub type SqliteStore = SqlStore<Sqlite>;
 impl Backend for Sqlite {
     const LEDGER_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, body TEXT NOT NULL, seal TEXT NOT NULL)";
 
+    // Another process on the same file (`vow request run` while `vow
+    // serve` runs) finds new events by polling the head.
+    const ANNOUNCE: Option<&'static str> = None;
+
     async fn begin_write(pool: &Pool<Sqlite>) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         // Takes the write lock first, so that the transaction never has to
         // upgrade a read lock (which another process could refuse).

@@ -7,9 +7,22 @@
 //! events already stored under the batch's ids and the touched subjects'
 //! states, lets [`crate::batch::plan`] link what is new, and writes the
 //! rows, the states, the lookup indexes (`links.rs`) and the new head.
+//!
+//! Others hear of each commit that added events, in two ways:
+//!
+//! - this process's [`CommitObserver`]s, called synchronously once the
+//!   commit returns and before any caller of the batch is answered — so
+//!   when an append returns, whoever appended it, every observer already
+//!   knows (the server's cache forgets the subjects). A commit that failed
+//!   midway may have happened: observers are told that too (`certain:
+//!   false`), and forget the subjects to be safe;
+//! - other processes, on PostgreSQL: the transaction sends `NOTIFY
+//!   vow_ledger` with the batch's first and last event numbers
+//!   ([`Backend::ANNOUNCE`]), delivered to listeners when it commits and
+//!   never if it rolls back ([`super::notice`]).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, QueryBuilder, Row, Type};
 use tokio::sync::{mpsc, oneshot};
@@ -18,7 +31,7 @@ use super::{Backend, read_head};
 use crate::batch::{StateRow, plan};
 use crate::key::LedgerKey;
 use crate::ledger::Event;
-use crate::store::StoreError;
+use crate::store::{Commit, CommitObserver, StoreError};
 
 /// At most this many events go into one transaction (a larger
 /// `append_all` goes alone).
@@ -31,13 +44,36 @@ const CHUNK: usize = 256;
 /// Appends waiting for the writer.
 const QUEUE: usize = 4096;
 
+/// The store's commit observers, shared with its writer.
+#[derive(Default)]
+pub(super) struct Observers(RwLock<Vec<Arc<dyn CommitObserver>>>);
+
+impl Observers {
+    pub(super) fn add(&self, observer: Arc<dyn CommitObserver>) {
+        self.0
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(observer);
+    }
+
+    fn tell(&self, commit: &Commit<'_>) {
+        for observer in self.0.read().unwrap_or_else(PoisonError::into_inner).iter() {
+            observer.committed(commit);
+        }
+    }
+}
+
 pub(super) enum Message {
     Append(Vec<Event>, oneshot::Sender<Result<Vec<Event>, StoreError>>),
     /// Finish what is queued, then stop.
     Close(oneshot::Sender<()>),
 }
 
-pub(super) fn spawn<DB>(writes: Pool<DB>, key: Arc<LedgerKey>) -> mpsc::Sender<Message>
+pub(super) fn spawn<DB>(
+    writes: Pool<DB>,
+    key: Arc<LedgerKey>,
+    observers: Arc<Observers>,
+) -> mpsc::Sender<Message>
 where
     DB: Backend,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
@@ -48,12 +84,16 @@ where
     usize: ColumnIndex<DB::Row>,
 {
     let (sender, inbox) = mpsc::channel(QUEUE);
-    tokio::spawn(run(writes, key, inbox));
+    tokio::spawn(run(writes, key, observers, inbox));
     sender
 }
 
-async fn run<DB>(writes: Pool<DB>, key: Arc<LedgerKey>, mut inbox: mpsc::Receiver<Message>)
-where
+async fn run<DB>(
+    writes: Pool<DB>,
+    key: Arc<LedgerKey>,
+    observers: Arc<Observers>,
+    mut inbox: mpsc::Receiver<Message>,
+) where
     DB: Backend,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
@@ -107,7 +147,7 @@ where
             continue;
         }
         last_callers = requests.len();
-        let answers = commit_each(&writes, &key, &requests).await;
+        let answers = commit_each(&writes, &key, &observers, &requests).await;
         for (reply, answer) in replies.into_iter().zip(answers) {
             // A caller that gave up no longer listens; its events stay written.
             let _ = reply.send(answer);
@@ -125,6 +165,7 @@ where
 async fn commit_each<DB>(
     writes: &Pool<DB>,
     key: &LedgerKey,
+    observers: &Observers,
     requests: &[Vec<Event>],
 ) -> Vec<Result<Vec<Event>, StoreError>>
 where
@@ -136,12 +177,12 @@ where
     for<'a> &'a str: Type<DB> + Encode<'a, DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    match commit(writes, key, requests).await {
+    match commit(writes, key, observers, requests).await {
         Ok(answers) => answers,
         Err(StoreError::Database(_)) if requests.len() > 1 => {
             let mut answers = Vec::with_capacity(requests.len());
             for request in requests {
-                let answer = commit(writes, key, std::slice::from_ref(request)).await;
+                let answer = commit(writes, key, observers, std::slice::from_ref(request)).await;
                 answers.push(answer.and_then(|mut a| a.pop().expect("one answer per request")));
             }
             answers
@@ -154,6 +195,7 @@ where
 async fn commit<DB>(
     writes: &Pool<DB>,
     key: &LedgerKey,
+    observers: &Observers,
     requests: &[Vec<Event>],
 ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError>
 where
@@ -233,55 +275,74 @@ where
     }
 
     let plan = plan(key, &head, stored, states, requests);
-    if !plan.rows.is_empty() {
-        for chunk in plan.rows.chunks(CHUNK) {
-            let bodies = chunk
-                .iter()
-                .map(|r| serde_json::to_string(&r.event))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut query =
-                QueryBuilder::<DB>::new("INSERT INTO ledger (seq, id, subject, body, seal) ");
-            query.push_values(chunk.iter().zip(&bodies), |mut v, (row, body)| {
-                v.push_bind(row.position)
-                    .push_bind(row.id.as_str())
-                    .push_bind(row.subject.as_str())
-                    .push_bind(body.as_str())
-                    .push_bind(row.seal.as_str());
-            });
-            query.build().execute(&mut *tx).await?;
-        }
-        for chunk in plan.states.chunks(CHUNK) {
-            let states = chunk
-                .iter()
-                .map(|(_, row)| serde_json::to_string(&row.state))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut query = QueryBuilder::<DB>::new(
-                "INSERT INTO subject_state (subject, state, last_seq, events) ",
-            );
-            query.push_values(
-                chunk.iter().zip(&states),
-                |mut v, ((subject, row), state)| {
-                    v.push_bind(subject.as_str())
-                        .push_bind(state.as_str())
-                        .push_bind(super::number(row.last_seq))
-                        .push_bind(super::number(row.events));
-                },
-            );
-            query.push(
-                " ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, events = excluded.events",
-            );
-            query.build().execute(&mut *tx).await?;
-        }
-        for row in plan.rows.iter().filter(|r| super::links::indexed(&r.event)) {
-            super::links::apply::<DB>(&mut tx, &row.event).await?;
-        }
-        sqlx::query("UPDATE ledger_head SET seq = $1, hash = $2, seal = $3 WHERE id = 1")
-            .bind(super::number(plan.head.seq))
-            .bind(plan.head.hash.as_str())
-            .bind(plan.head.seal.as_str())
+    let Some(first) = plan.rows.first().map(|r| r.event.seq) else {
+        // Only retries and conflicts: nothing to write.
+        tx.commit().await?;
+        return Ok(plan.answers);
+    };
+    for chunk in plan.rows.chunks(CHUNK) {
+        let bodies = chunk
+            .iter()
+            .map(|r| serde_json::to_string(&r.event))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut query =
+            QueryBuilder::<DB>::new("INSERT INTO ledger (seq, id, subject, body, seal) ");
+        query.push_values(chunk.iter().zip(&bodies), |mut v, (row, body)| {
+            v.push_bind(row.position)
+                .push_bind(row.id.as_str())
+                .push_bind(row.subject.as_str())
+                .push_bind(body.as_str())
+                .push_bind(row.seal.as_str());
+        });
+        query.build().execute(&mut *tx).await?;
+    }
+    for chunk in plan.states.chunks(CHUNK) {
+        let states = chunk
+            .iter()
+            .map(|(_, row)| serde_json::to_string(&row.state))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut query = QueryBuilder::<DB>::new(
+            "INSERT INTO subject_state (subject, state, last_seq, events) ",
+        );
+        query.push_values(
+            chunk.iter().zip(&states),
+            |mut v, ((subject, row), state)| {
+                v.push_bind(subject.as_str())
+                    .push_bind(state.as_str())
+                    .push_bind(super::number(row.last_seq))
+                    .push_bind(super::number(row.events));
+            },
+        );
+        query.push(
+            " ON CONFLICT (subject) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, events = excluded.events",
+        );
+        query.build().execute(&mut *tx).await?;
+    }
+    for row in plan.rows.iter().filter(|r| super::links::indexed(&r.event)) {
+        super::links::apply::<DB>(&mut tx, &row.event).await?;
+    }
+    sqlx::query("UPDATE ledger_head SET seq = $1, hash = $2, seal = $3 WHERE id = 1")
+        .bind(super::number(plan.head.seq))
+        .bind(plan.head.hash.as_str())
+        .bind(plan.head.seal.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if let Some(announce) = DB::ANNOUNCE {
+        sqlx::query(announce)
+            .bind(super::notice::CHANNEL)
+            .bind(super::notice::payload(first, plan.head.seq))
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
+    let committed = tx.commit().await;
+    // `plan.states` holds each subject with a new event once, in order.
+    let subjects: Vec<String> = plan.states.into_iter().map(|(s, _)| s).collect();
+    observers.tell(&Commit {
+        first,
+        last: plan.head.seq,
+        subjects: &subjects,
+        certain: committed.is_ok(),
+    });
+    committed?;
     Ok(plan.answers)
 }

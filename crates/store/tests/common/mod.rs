@@ -154,5 +154,6 @@ pub fn kind_strategy() -> impl Strategy<Value = EventKind> {
                 }
             }),
         Just(EventKind::PurchaseRecorded),
+        Just(EventKind::SubjectErased),
     ]
 }
