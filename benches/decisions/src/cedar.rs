@@ -170,6 +170,14 @@ pub fn rules() -> Vec<CedarRule> {
                 .into(),
         ),
         forbid(
+            "communication-condition",
+            "context has communication && context.communication has requires && \
+             (!principal.facts.containsAll(context.communication.requires) || \
+              (!context.communication.topics.isEmpty() && \
+               !(context has topic && context.communication.topics.contains(context.topic))))"
+                .into(),
+        ),
+        forbid(
             "audience",
             format!(
                 "resource has model && (\
@@ -309,6 +317,11 @@ pub struct World {
 }
 
 type Attrs = HashMap<String, RestrictedExpression>;
+
+/// A person's attribute as one Cedar string, `name=value`.
+fn fact(name: &str, value: &vow_policy::AttributeValue) -> String {
+    format!("{name}={value}")
+}
 
 fn string(s: &str) -> RestrictedExpression {
     RestrictedExpression::new_string(s.to_owned())
@@ -524,6 +537,13 @@ impl Cedar {
         for c in &policy.communications {
             let mut attrs = Attrs::new();
             attrs.insert("essential".into(), boolean(c.essential));
+            // The condition (`when`): the person's attributes as
+            // `name=value` facts, and the topics the message may be about.
+            let when = c.when.clone().unwrap_or_default();
+            let requires: Vec<String> =
+                when.attributes.iter().map(|(k, v)| fact(k.as_str(), v)).collect();
+            attrs.insert("requires".into(), strings(requires.iter().map(String::as_str)));
+            attrs.insert("topics".into(), strings(when.topics.iter().map(|t| t.as_str())));
             attrs.insert(
                 "deniedFor".into(),
                 self.uids(
@@ -622,6 +642,8 @@ impl Cedar {
             boolean(s.parental_consent_verified),
         );
         attrs.insert("restricted".into(), boolean(s.restricted));
+        let facts: Vec<String> = s.attributes.iter().map(|(k, v)| fact(k, v)).collect();
+        attrs.insert("facts".into(), strings(facts.iter().map(String::as_str)));
         attrs.insert(
             "objectsToDirectMarketing".into(),
             boolean(s.objects_to_direct_marketing),
@@ -652,6 +674,9 @@ impl Cedar {
         }
         if let Some(c) = query.channel {
             context.push(("channel".into(), string(channel_name(c))));
+        }
+        if let Some(t) = query.topic {
+            context.push(("topic".into(), string(t)));
         }
         let entity =
             |ty: &EntityTypeName, id: &str| RestrictedExpression::new_entity_uid(self.uid(ty, id));

@@ -62,6 +62,10 @@ struct Communication {
     essential: bool,
     /// Memberships whose communications-only list leaves it out.
     denied_by: u64,
+    /// Its condition (`when`): attributes the person must have, and the
+    /// topics it may be about (empty: any).
+    attributes: Vec<(String, vow_policy::AttributeValue)>,
+    topics: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +179,8 @@ impl Floor {
                     Communication {
                         essential: c.essential,
                         denied_by,
+                        attributes: c.when.iter().flat_map(|w| &w.attributes).map(|(k, v)| (k.to_string(), v.clone())).collect(),
+                        topics: c.when.iter().flat_map(|w| &w.topics).map(|t| t.to_string()).collect(),
                     },
                 )
             })
@@ -274,6 +280,16 @@ impl Floor {
             }
         }
         let communication = query.communication.map(|c| self.communications.get(c));
+        if let Some(Some(c)) = communication
+            && (c
+                .attributes
+                .iter()
+                .any(|(k, v)| state.attributes.get(k) != Some(v))
+                || (!c.topics.is_empty()
+                    && !query.topic.is_some_and(|t| c.topics.iter().any(|x| x == t))))
+        {
+            return false;
+        }
         if active != 0 {
             if p.denied_by & active != 0 {
                 return false;

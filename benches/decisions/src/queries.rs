@@ -162,7 +162,50 @@ pub fn cases() -> Vec<Case> {
             Query {
                 communication: Some("student_support_reply"),
                 channel: Some(Channel::Email),
+                topic: Some("operational"),
                 ..q("support", email)
+            },
+            ALLOW,
+        ),
+        case(
+            "edtech_student_support_off_topic",
+            "support answer to a licensed student about pricing (EDU-04)",
+            edtech,
+            student.clone(),
+            Query {
+                communication: Some("student_support_reply"),
+                channel: Some(Channel::Email),
+                topic: Some("pricing"),
+                ..q("support", email)
+            },
+            DENY,
+        ),
+        case(
+            "edtech_billing_reply_not_self_pay",
+            "billing answer to a licensed student not known to be self-pay (EDU-04)",
+            edtech,
+            student.clone(),
+            Query {
+                communication: Some("self_pay_billing_reply"),
+                channel: Some(Channel::Email),
+                topic: Some("billing"),
+                ..q("payment", &["user.contact.name"])
+            },
+            DENY,
+        ),
+        case(
+            "edtech_billing_reply_self_pay",
+            "billing answer to a licensed student of a self-pay organisation (EDU-04)",
+            edtech,
+            SubjectState {
+                attributes: [("self_pay".into(), vow_policy::AttributeValue::Boolean(true))].into(),
+                ..student.clone()
+            },
+            Query {
+                communication: Some("self_pay_billing_reply"),
+                channel: Some(Channel::Email),
+                topic: Some("billing"),
+                ..q("payment", &["user.contact.name"])
             },
             ALLOW,
         ),

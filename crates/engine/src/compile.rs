@@ -94,6 +94,8 @@ pub struct CompiledCommunication {
     pub essential: bool,
     pub purpose: usize,
     pub channels: Vec<Channel>,
+    /// The condition for sending it, when the policy writes one.
+    pub when: Option<SendCondition>,
     pub promises: Vec<String>,
 }
 
@@ -271,6 +273,7 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
                 essential: c.essential,
                 purpose: *purpose_index.get(c.purpose.as_str())?,
                 channels: c.channels.clone(),
+                when: c.when.clone(),
                 promises: promises(&c.promises),
             })
         })

@@ -59,6 +59,9 @@ pub struct Query<'a> {
     pub communication: Option<&'a str>,
     /// Where the data was collected, for purpose binding.
     pub collection_point: Option<&'a str>,
+    /// What the message is about, for a communication whose `when` names
+    /// topics (`operational`, `billing`).
+    pub topic: Option<&'a str>,
     pub context: Context<'a>,
 }
 
@@ -234,6 +237,9 @@ pub fn decide<'p>(
         essential_message,
         now,
     );
+    if let Some(c) = communication {
+        send_condition(&mut d, policy, state, c, query.topic);
+    }
     if let (Some(c), Some(channel)) = (communication, query.channel)
         && !essential_message
     {
@@ -638,6 +644,48 @@ fn communication_choice<'p>(
             Message::CommunicationOptOut {
                 communication: &c.id,
                 channel,
+            },
+        );
+    }
+}
+
+/// A message's condition (`when`): the person's attributes, and what the
+/// message is about (EDU-04).
+fn send_condition<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
+    state: &SubjectState,
+    communication: usize,
+    topic: Option<&str>,
+) {
+    let c = &policy.communications[communication];
+    let Some(when) = &c.when else { return };
+    let element = || Element::Named("communication", Cow::Borrowed(c.id.as_str()));
+    for (name, wanted) in &when.attributes {
+        let has = state.attributes.get(name.as_str());
+        if has != Some(wanted) {
+            d.deny(
+                element(),
+                &c.promises,
+                Message::ConditionAttribute {
+                    communication: &c.id,
+                    attribute: name.as_str(),
+                    wanted,
+                    has: has.map(|v| Cow::Owned(v.to_string())),
+                },
+            );
+        }
+    }
+    if !when.topics.is_empty()
+        && !topic.is_some_and(|t| when.topics.iter().any(|w| w.as_str() == t))
+    {
+        d.deny(
+            element(),
+            &c.promises,
+            Message::ConditionTopic {
+                communication: &c.id,
+                topics: &when.topics,
+                topic: topic.map(copied),
             },
         );
     }

@@ -12,8 +12,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
-use vow_policy::CategoryKey;
 use vow_policy::model::{Channel, LawfulBasis};
+use vow_policy::{AttributeValue, CategoryKey, ElementId};
 
 use crate::bits::{self, Bits};
 
@@ -186,6 +186,21 @@ pub enum Message<'p> {
         allowed: usize,
         communication: Cow<'p, str>,
     },
+    /// A message's condition names an attribute the person does not have
+    /// with that value (`has`: the value known, if any).
+    ConditionAttribute {
+        communication: &'p str,
+        attribute: &'p str,
+        wanted: &'p AttributeValue,
+        has: Option<Cow<'p, str>>,
+    },
+    /// A message may be only about some topics, and this one is about
+    /// another, or names none.
+    ConditionTopic {
+        communication: &'p str,
+        topics: &'p [ElementId],
+        topic: Option<Cow<'p, str>>,
+    },
     AudienceExcluded {
         purpose: &'p str,
     },
@@ -324,6 +339,7 @@ impl Message<'_> {
             ObjectionToDirectMarketing => "objection-direct-marketing",
             MembershipDenies { .. } => "membership-denies",
             CommunicationNotAllowed { .. } => "communication-not-allowed",
+            ConditionAttribute { .. } | ConditionTopic { .. } => "communication-condition",
             AudienceExcluded { .. } => "audience-excluded",
             AudienceMembershipRequired { .. } => "audience-membership-required",
             AudienceKind { .. } => "audience-kind",
@@ -378,6 +394,21 @@ impl fmt::Display for Message<'_> {
             ObjectionToDirectMarketing => f.write_str("the person objected to direct marketing; that objection always wins"),
             MembershipDenies { membership, purpose } => write!(f, "while a member of `{membership}`, the person's data is never used for `{purpose}`"),
             CommunicationNotAllowed { membership, allowed, communication } => write!(f, "members of `{membership}` receive only {allowed} messages, not `{communication}`"),
+            ConditionAttribute { communication, attribute, wanted, has } => {
+                write!(f, "`{communication}` is sent only when the person's `{attribute}` is {wanted}; ")?;
+                match has {
+                    Some(v) => write!(f, "it is {v}"),
+                    None => f.write_str("it is not known"),
+                }
+            }
+            ConditionTopic { communication, topics, topic } => {
+                write!(f, "`{communication}` may only be about ")?;
+                join(f, topics.iter().map(ElementId::as_str))?;
+                match topic {
+                    Some(t) => write!(f, ", not `{t}`"),
+                    None => f.write_str(", and the send names no topic"),
+                }
+            }
             AudienceExcluded { purpose } => write!(f, "`{purpose}` is never applied to members of an excluded group"),
             AudienceMembershipRequired { purpose } => write!(f, "`{purpose}` applies only to members of a required group"),
             AudienceKind { purpose, kinds } => {

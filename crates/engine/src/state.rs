@@ -2,11 +2,11 @@
 //! jurisdiction and age, memberships, consents, restrictions, objections,
 //! holds. The store materialises it from the ledger; the engine only reads it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use vow_policy::Channel;
+use vow_policy::{AttributeValue, Channel};
 
 /// A consent given or withdrawn for one purpose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +38,11 @@ pub struct SubjectState {
     /// Where the person lives, when known (`FR`, `US-CA`).
     pub jurisdiction: Option<String>,
     pub birth_date: Option<NaiveDate>,
+    /// The attributes the policy declares for the person's kind
+    /// (`self_pay: true`), as last set; the conditions of messages
+    /// (`communications[].when`) read them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttributeValue>,
     /// Active memberships, by membership id.
     pub memberships: Vec<String>,
     /// Consents by purpose id.

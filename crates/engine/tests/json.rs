@@ -196,6 +196,7 @@ fn serialised_decisions_keep_their_shape_and_wording() {
                 channel: channels[rng.next(4)],
                 communication: communication.as_deref(),
                 collection_point: point.as_deref(),
+                topic: None,
                 context: Context {
                     jurisdiction: if rng.next(6) == 0 {
                         places[rng.next(places.len())]

@@ -94,6 +94,7 @@ fn edu_04_students_receive_only_four_kinds_of_message() {
     let reply = Query {
         communication: Some("student_support_reply"),
         channel: Some(Channel::Email),
+        topic: Some("operational"),
         ..q("support", &["user.contact.email"])
     };
     assert!(decide(&p, &student, &reply, now()).allowed);
@@ -105,6 +106,79 @@ fn edu_04_students_receive_only_four_kinds_of_message() {
     let d = decide(&p, &student, &other, now());
     assert!(
         !d.allowed && rules(&d).contains(&"communication-not-allowed"),
+        "{d:?}"
+    );
+}
+
+/// The conditions EDU-04 writes in words are typed (`when`) and checked:
+/// support answers only operational questions; a billing answer goes only
+/// to a student whose organisation is self-pay, about billing.
+#[test]
+fn edu_04_the_conditions_of_messages_are_checked() {
+    // promise: EDU-04
+    let p = policy("edtech-classroom");
+    let mut student = SubjectState {
+        jurisdiction: Some("US".into()),
+        kind: Some("student".into()),
+        memberships: vec!["licensed_institution".into()],
+        ..Default::default()
+    };
+    let support = |topic| Query {
+        communication: Some("student_support_reply"),
+        channel: Some(Channel::Email),
+        topic,
+        ..q("support", &["user.contact.email"])
+    };
+    let d = decide(&p, &student, &support(Some("pricing")), now());
+    assert!(
+        !d.allowed && rules(&d) == ["communication-condition"],
+        "{d:?}"
+    );
+    assert_eq!(
+        d.reasons[0].message.to_string(),
+        "`student_support_reply` may only be about operational, not `pricing`"
+    );
+    assert!(d.reasons[0].promises.contains(&"EDU-04".to_owned()));
+    let d = decide(&p, &student, &support(None), now());
+    assert!(
+        !d.allowed
+            && d.reasons[0]
+                .message
+                .to_string()
+                .ends_with("the send names no topic"),
+        "{d:?}"
+    );
+
+    let billing = |topic| Query {
+        communication: Some("self_pay_billing_reply"),
+        channel: Some(Channel::Email),
+        topic,
+        ..q("payment", &["user.contact.name"])
+    };
+    // Not known to be self-pay: no billing answer.
+    let d = decide(&p, &student, &billing(Some("billing")), now());
+    assert!(!d.allowed, "{d:?}");
+    assert_eq!(
+        d.reasons[0].message.to_string(),
+        "`self_pay_billing_reply` is sent only when the person's `self_pay` is true; it is not known"
+    );
+    student.attributes.insert(
+        "self_pay".into(),
+        vow_policy::AttributeValue::Boolean(false),
+    );
+    let d = decide(&p, &student, &billing(Some("billing")), now());
+    assert!(
+        !d.allowed && d.reasons[0].message.to_string().ends_with("it is false"),
+        "{d:?}"
+    );
+    student
+        .attributes
+        .insert("self_pay".into(), vow_policy::AttributeValue::Boolean(true));
+    assert!(decide(&p, &student, &billing(Some("billing")), now()).allowed);
+    // Self-pay, but not a billing question.
+    let d = decide(&p, &student, &billing(Some("operational")), now());
+    assert!(
+        !d.allowed && rules(&d) == ["communication-condition"],
         "{d:?}"
     );
 }

@@ -808,11 +808,96 @@ pub struct Communication {
     /// Who may receive it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
-    /// A condition, in words, for sending it.
+    /// The condition for sending it, in words, for people to read. The
+    /// engine checks `when`; a condition with no `when` decides nothing
+    /// (`vow policy lint` says so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Text>,
+    /// The condition for sending it, as the engine checks it: the
+    /// person's attributes and what the message is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<SendCondition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub promises: Vec<PromiseId>,
+}
+
+/// When a communication may be sent, in terms the engine checks. Every
+/// part must hold.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendCondition {
+    /// Attributes of the person (declared in `subjects[].attributes`) and
+    /// the value each must have (`self_pay: true`). An attribute that is
+    /// not known about the person does not hold.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<ElementId, AttributeValue>,
+    /// What the message may be about: a send must name one of these
+    /// topics (`operational`, `billing`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<ElementId>,
+}
+
+/// The value of a person's attribute: `true`, `42` or a text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AttributeValue {
+    Boolean(bool),
+    Integer(i64),
+    Text(String),
+}
+
+impl AttributeValue {
+    /// Whether the value has the attribute type `kind`.
+    pub fn fits(&self, kind: AttributeType) -> bool {
+        match (self, kind) {
+            (AttributeValue::Boolean(_), AttributeType::Boolean) => true,
+            (AttributeValue::Integer(_), AttributeType::Integer) => true,
+            (AttributeValue::Text(_), AttributeType::String) => true,
+            (AttributeValue::Text(t), AttributeType::Date | AttributeType::BirthDate) => {
+                NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok()
+            }
+            (AttributeValue::Text(t), AttributeType::Jurisdiction) => {
+                Jurisdiction::parse(t).is_ok()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for AttributeValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttributeValue::Boolean(b) => write!(f, "{b}"),
+            AttributeValue::Integer(n) => write!(f, "{n}"),
+            AttributeValue::Text(t) => write!(f, "{t:?}"),
+        }
+    }
+}
+
+impl AttributeType {
+    /// The type's name with its article (`an integer`), for messages.
+    pub fn article(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
+    /// The type's name as written in a policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributeType::String => "string",
+            AttributeType::Integer => "integer",
+            AttributeType::Boolean => "boolean",
+            AttributeType::Date => "date",
+            AttributeType::Jurisdiction => "jurisdiction",
+            AttributeType::BirthDate => "birth_date",
+        }
+    }
 }
 
 #[derive(

@@ -213,3 +213,46 @@ fn large_policies_are_read() {
         check("large.yaml", &text).unwrap_or_else(|r| panic!("{}", r.diagnostics[0].message));
     assert_eq!(checked.policy.trackers.len(), 10_000);
 }
+
+/// A message's condition (`when`, EDU-04) names attributes a subject kind
+/// declares, with values of their type, and says something.
+#[test]
+fn send_conditions_name_declared_attributes_of_their_type() {
+    let subjects = "subjects:\n  - id: student\n    name: Student\n    attributes:\n      - {id: self_pay, type: boolean}\n      - {id: seats, type: integer}";
+    let with_when = |when: &str| {
+        MINIMAL.replacen(
+            "notice:",
+            &format!(
+                "{subjects}\ncommunications:\n  - id: billing_reply\n    name: Billing answer\n    purpose: support\n    channels: [email]\n    when: {when}\nnotice:"
+            ),
+            1,
+        )
+    };
+    check(
+        "ok.yaml",
+        &with_when("{attributes: {self_pay: true}, topics: [billing]}"),
+    )
+    .unwrap_or_else(|r| panic!("{}", r.render(false)));
+    let unknown = errors(
+        "unknown.yaml",
+        &with_when("{attributes: {self_paid: true}}"),
+    );
+    assert!(
+        unknown.contains("no subject kind declares the attribute `self_paid`")
+            && unknown.contains("did you mean `self_pay`?")
+            && unknown.contains("unknown.yaml:40:36"),
+        "{unknown}"
+    );
+    let typed = errors("typed.yaml", &with_when("{attributes: {seats: many}}"));
+    assert!(
+        typed.contains("`seats` is an integer attribute, and \"many\" is not one"),
+        "{typed}"
+    );
+    let empty = errors("empty.yaml", &with_when("{}"));
+    assert!(empty.contains("`when` says nothing"), "{empty}");
+    let twice = errors("twice.yaml", &with_when("{topics: [billing, billing]}"));
+    assert!(
+        twice.contains("the topic `billing` is listed twice"),
+        "{twice}"
+    );
+}

@@ -455,6 +455,15 @@ fn l031_no_statutory_deadline() {
     assert!(found.contains(&"L031"), "{found:?}");
 }
 
+#[test]
+fn l034_condition_not_checked() {
+    // promise: EDU-04 — a condition on who may be contacted is enforced or reported
+    let words = "communications:\n  - id: billing_reply\n    name: Billing answer\n    purpose: support\n    channels: [email]\n    condition: Only about billing.";
+    assert_fires("L034", &case(words, &[]));
+    let typed = format!("{words}\n    when: {{topics: [billing]}}");
+    assert!(!codes(&case(&typed, &[])).contains(&"L034"));
+}
+
 /// The seeds' own problems, as the linter reports them.
 #[test]
 fn findings_on_the_examples() {

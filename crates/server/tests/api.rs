@@ -146,6 +146,91 @@ async fn licensed_students_are_never_marketed_to_while_members() {
     assert_eq!(app.decide(marketing).await["allowed"], true);
 }
 
+/// EDU-04's conditions are data the API sets and the engine reads: a
+/// student's `self_pay` attribute, and the topic of a message.
+#[tokio::test]
+async fn conditions_of_messages_read_attributes_set_through_the_api() {
+    // promise: EDU-04
+    let app = TestApp::sqlite(&example("edtech-classroom")).await;
+    let admin = app.admin.clone();
+    let patch = |body: Value| app.call(Method::PATCH, "/v1/subjects/ana", Some(&admin), Some(body));
+    let set = patch(json!({"jurisdiction": "US", "kind": "student"})).await;
+    assert_eq!(set.status, StatusCode::CREATED, "{}", set.body);
+    let joined = app
+        .post(
+            "/v1/subjects/ana/memberships",
+            json!({"membership": "licensed_institution"}),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.body);
+    let billing = |topic: &str| {
+        json!({"subject": "ana", "purpose": "payment", "categories": ["user.contact.name"],
+               "channel": "email", "communication": "self_pay_billing_reply", "topic": topic})
+    };
+    let denied = app.decide(billing("billing")).await;
+    assert_eq!(denied["allowed"], false, "{denied}");
+    assert_eq!(reasons(&denied), ["communication-condition"]);
+    assert!(
+        denied["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`self_pay` is true; it is not known")
+    );
+
+    // The attribute is checked against the policy before it is recorded.
+    let unknown = patch(json!({"attributes": {"self_paid": true}})).await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert_eq!(unknown.body["error"]["field"], "attributes.self_paid");
+    assert!(
+        unknown.body["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("self_pay"),
+        "{}",
+        unknown.body
+    );
+    let typed = patch(json!({"attributes": {"self_pay": "yes"}})).await;
+    assert_eq!(
+        typed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        typed.body
+    );
+    assert!(
+        typed.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`self_pay` is a boolean attribute")
+    );
+
+    let paid = patch(json!({"attributes": {"self_pay": true}})).await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);
+    let state = app.get("/v1/subjects/ana").await;
+    assert_eq!(
+        state.body["state"]["attributes"]["self_pay"], true,
+        "{}",
+        state.body
+    );
+    assert_eq!(app.decide(billing("billing")).await["allowed"], true);
+    let off_topic = app.decide(billing("pricing")).await;
+    assert_eq!(off_topic["allowed"], false);
+    assert!(
+        off_topic["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("may only be about billing, not `pricing`")
+    );
+    // `null` forgets it.
+    let forgot = patch(json!({"attributes": {"self_pay": null}})).await;
+    assert_eq!(forgot.status, StatusCode::CREATED, "{}", forgot.body);
+    assert_eq!(app.decide(billing("billing")).await["allowed"], false);
+}
+
 #[tokio::test]
 async fn a_batch_is_decided_in_order_and_bounded() {
     let app = TestApp::sqlite(&example("course-shop")).await;

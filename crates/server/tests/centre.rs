@@ -163,6 +163,7 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
                 jurisdiction: Some("GB".into()),
                 birth_date: None,
                 kind: Some("parent".into()),
+                attributes: Default::default(),
             },
         ],
     )
@@ -520,6 +521,7 @@ async fn a_parent_acts_for_their_child_and_an_agent_for_someone_else() {
                 jurisdiction: Some("GB".into()),
                 birth_date: "2016-05-01".parse().ok(),
                 kind: Some("child".into()),
+                attributes: Default::default(),
             },
             vow_store::EventKind::GuardianLinked {
                 guardian: "parent-1".into(),

@@ -168,7 +168,8 @@ async fn after_unsubscribing_transactional_mail_still_goes() {
     let marketing = json!({"subject": "sam@example.org", "purpose": "marketing",
         "categories": ["user.contact.email"], "channel": "email", "communication": "marketing_email"});
     let support = json!({"subject": "sam@example.org", "purpose": "support",
-        "categories": ["user.contact.email"], "channel": "email", "communication": "student_support_reply"});
+        "categories": ["user.contact.email"], "channel": "email", "communication": "student_support_reply",
+        "topic": "operational"});
     assert_eq!(app.decide(marketing.clone()).await["allowed"], true);
     let marked = app.decide(marketing.clone()).await;
     assert!(

@@ -6,6 +6,8 @@
 //! event breaks the chain at that point; [`crate::verify`] says where and
 //! how, with the seals of [`crate::key`] against a recomputed chain.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -117,6 +119,12 @@ pub enum EventKind {
         jurisdiction: Option<String>,
         birth_date: Option<chrono::NaiveDate>,
         kind: Option<String>,
+        /// Attributes the policy declares for the person's kind: a value
+        /// sets one, `null` forgets it. Absent from the encoding when
+        /// empty, so events written before it hash as they did.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        attributes: BTreeMap<String, Option<vow_policy::AttributeValue>>,
     },
     PurchaseRecorded,
     RestrictionPlaced,

@@ -74,7 +74,18 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
             jurisdiction,
             birth_date,
             kind,
+            attributes,
         } => {
+            for (name, value) in attributes {
+                match value {
+                    Some(v) => {
+                        state.attributes.insert(name.clone(), v.clone());
+                    }
+                    None => {
+                        state.attributes.remove(name);
+                    }
+                }
+            }
             if jurisdiction.is_some() {
                 state.jurisdiction.clone_from(jurisdiction);
             }
@@ -136,6 +147,7 @@ pub fn rebuild<'e>(subject: &str, events: impl IntoIterator<Item = &'e Event>) -
 mod tests {
     use super::*;
     use crate::ledger::{Actor, ActorKind, EventSource};
+    use std::collections::BTreeMap;
     use vow_policy::Channel;
 
     fn event(kind: EventKind) -> Event {
@@ -163,6 +175,7 @@ mod tests {
                 jurisdiction: Some("GB".into()),
                 birth_date: None,
                 kind: Some("parent".into()),
+                attributes: BTreeMap::new(),
             },
             EventKind::ConsentGiven {
                 purpose: "news".into(),

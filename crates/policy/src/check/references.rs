@@ -421,6 +421,87 @@ impl<'a> Validator<'a> {
             if let Some(audience) = &c.audience {
                 self.audience(&format!("{at}/audience"), audience);
             }
+            if let Some(when) = &c.when {
+                self.send_condition(&format!("{at}/when"), c, when);
+            }
+        }
+    }
+
+    /// A send condition names attributes some subject kind declares (one
+    /// of the audience's kinds when it has any), with values of their type.
+    fn send_condition(&mut self, at: &str, c: &Communication, when: &SendCondition) {
+        let kinds = c
+            .audience
+            .as_ref()
+            .map(|a| a.subject_kinds.as_slice())
+            .unwrap_or_default();
+        let declared: Vec<&Attribute> = self
+            .policy
+            .subjects
+            .iter()
+            .filter(|s| kinds.is_empty() || kinds.contains(&s.id))
+            .flat_map(|s| &s.attributes)
+            .collect();
+        for (name, value) in &when.attributes {
+            let path = format!("{at}/attributes/{name}");
+            let found: Vec<&&Attribute> = declared.iter().filter(|a| a.id == *name).collect();
+            if found.is_empty() {
+                let mut d = Diagnostic::error(
+                    &UNRESOLVED_REFERENCE,
+                    path,
+                    format!("no subject kind declares the attribute `{name}`"),
+                )
+                .with_label("unknown attribute");
+                d = match nearest(name.as_str(), declared.iter().map(|a| a.id.as_str())) {
+                    Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                    None => d.with_help(
+                        "declare it under `subjects[].attributes` (with its type) for the kinds this message goes to",
+                    ),
+                };
+                self.out.push(d);
+            } else if let Some(a) = found.iter().find(|a| !value.fits(a.kind)) {
+                self.out.push(
+                    Diagnostic::error(
+                        &super::WRONG_TYPE,
+                        path,
+                        format!(
+                            "`{name}` is {} attribute, and {value} is not one",
+                            a.kind.article()
+                        ),
+                    )
+                    .with_label(format!("not a {}", a.kind.name()))
+                    .with_help(match a.kind {
+                        AttributeType::Boolean => "write `true` or `false`",
+                        AttributeType::Integer => "write a whole number",
+                        AttributeType::Date | AttributeType::BirthDate => {
+                            "write a date as YYYY-MM-DD, in quotes"
+                        }
+                        AttributeType::Jurisdiction => "write a jurisdiction code (`FR`, `US-CA`)",
+                        AttributeType::String => "write a text, in quotes",
+                    }),
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (t, topic) in when.topics.iter().enumerate() {
+            if !seen.insert(topic) {
+                self.out.push(
+                    Diagnostic::error(
+                        &DUPLICATE_ID,
+                        format!("{at}/topics/{t}"),
+                        format!("the topic `{topic}` is listed twice"),
+                    )
+                    .with_label("listed before")
+                    .with_help("list each topic once"),
+                );
+            }
+        }
+        if when.attributes.is_empty() && when.topics.is_empty() {
+            self.out.push(
+                Diagnostic::error(&INVALID_COMBINATION, at.to_string(), "`when` says nothing")
+                    .with_label("empty condition")
+                    .with_help("give `attributes:` the person must have, `topics:` the message may be about, or remove `when`"),
+            );
         }
     }
 

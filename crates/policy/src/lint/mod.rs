@@ -189,6 +189,9 @@ lints! {
     "L031" "no-statutory-deadline" Info rules::no_statutory_deadline,
         "No law vow knows sets a time to answer a request the policy grants in a jurisdiction: the policy's own deadline is all there is.",
         "docs/law.md (where the law sets no time)";
+    "L034" "condition-not-checked" Warning rules::condition_not_checked,
+        "A communication's condition is written only in words: no decision depends on it.",
+        "GDPR Art. 5(2) and Art. 24(1) (accountability: a stated rule is applied and can be shown to be)";
 }
 
 /// Every finding about `policy`, in a stable order, against the law as

@@ -977,3 +977,21 @@ pub fn no_statutory_deadline(policy: &Policy, f: &mut Findings) {
         }
     }
 }
+
+/// A condition for sending a message that is only words: the engine sends
+/// whatever it says. `when` is what the engine checks.
+pub fn condition_not_checked(policy: &Policy, f: &mut Findings) {
+    for (i, c) in policy.communications.iter().enumerate() {
+        if let (Some(condition), None) = (&c.condition, &c.when) {
+            f.report(
+                format!("/communications/{i}/condition"),
+                &format!("communication `{}`", c.id),
+                format!(
+                    "the condition \"{condition}\" is words only: vow sends `{}` whether or not it holds",
+                    c.id
+                ),
+                "write it as `when:` — the person's attributes it needs (`attributes: {self_pay: true}`, declared under `subjects[].attributes`) and what the message may be about (`topics: [billing]`) — and keep `condition` as the words people read",
+            );
+        }
+    }
+}

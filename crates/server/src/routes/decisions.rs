@@ -45,6 +45,10 @@ pub struct DecisionQuery {
     pub communication: Option<String>,
     /// Where the data was collected, for purpose binding.
     pub collection_point: Option<String>,
+    /// What the message is about (`billing`), for a communication whose
+    /// condition names topics.
+    #[schema(example = "billing")]
+    pub topic: Option<String>,
     #[serde(default)]
     pub context: ContextParam,
     /// Decide as of this instant instead of now (what-if; nothing is recorded).
@@ -239,6 +243,7 @@ async fn answer<'a>(
         channel: q.channel,
         communication: q.communication.as_deref(),
         collection_point: q.collection_point.as_deref(),
+        topic: q.topic.as_deref(),
         context: Context {
             jurisdiction: q.context.jurisdiction.as_deref(),
             gpc: q.context.gpc,

@@ -3,6 +3,7 @@
 //! purchases. Every write is one or more ledger events, durable before the
 //! answer; the answer carries the events as stored and the new state.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use axum::Json;
@@ -12,7 +13,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vow_engine::SubjectState;
-use vow_policy::{Channel, ConsentModel, LawfulBasis, Purpose};
+use vow_policy::{AttributeValue, Channel, ConsentModel, LawfulBasis, Purpose};
 use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, Store, SubjectSummary};
 
 use crate::auth::{Authorized, Read, Write};
@@ -602,8 +603,78 @@ pub struct AttributeChange {
     pub birth_date: Option<NaiveDate>,
     /// A subject kind of the policy (`customer`, `student`).
     pub kind: Option<String>,
+    /// Attributes the policy declares for the person's kind
+    /// (`subjects[].attributes`), by id: a value of the declared type sets
+    /// one (`{"self_pay": true}`), `null` forgets it.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub attributes: BTreeMap<String, Option<AttributeValue>>,
     #[serde(flatten)]
     pub provenance: Provenance,
+}
+
+/// At most this many attributes in one change, each text at most this long.
+const MAX_ATTRIBUTES: usize = 64;
+const MAX_ATTRIBUTE_TEXT: usize = 256;
+
+/// Checks each attribute against the policy: declared for the person's kind
+/// (the one being set, else the one known), and of its declared type.
+fn check_attributes(
+    policy: &vow_policy::Policy,
+    kind: Option<&str>,
+    attributes: &BTreeMap<String, Option<AttributeValue>>,
+) -> ApiResult<()> {
+    if attributes.len() > MAX_ATTRIBUTES {
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "{} attributes in one change; at most {MAX_ATTRIBUTES}",
+                attributes.len()
+            ),
+        )
+        .field("attributes")
+        .hint("send them in several changes"));
+    }
+    let declared: Vec<&vow_policy::Attribute> = policy
+        .subjects
+        .iter()
+        .filter(|s| kind.is_none_or(|k| s.id.as_str() == k))
+        .flat_map(|s| &s.attributes)
+        .collect();
+    for (name, value) in attributes {
+        let field = format!("attributes.{name}");
+        let Some(a) = declared.iter().find(|a| a.id.as_str() == name) else {
+            return Err(ApiError::unknown(
+                ErrorCode::InvalidRequest,
+                "subject attribute",
+                name,
+                &field,
+                declared.iter().map(|a| a.id.as_str()),
+            ));
+        };
+        let Some(value) = value else { continue };
+        if let AttributeValue::Text(t) = value
+            && t.len() > MAX_ATTRIBUTE_TEXT
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "`{name}` is {} bytes long; at most {MAX_ATTRIBUTE_TEXT}",
+                    t.len()
+                ),
+            )
+            .field(field));
+        }
+        if !value.fits(a.kind) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("`{name}` is {} attribute, and {value} is not one", a.kind.article()),
+            )
+            .field(field)
+            .hint("send a value of the type the policy declares under `subjects[].attributes`, or null to forget it"));
+        }
+    }
+    Ok(())
 }
 
 /// Set the subject's jurisdiction, birth date or kind.
@@ -619,9 +690,13 @@ pub async fn attributes(
     Path(subject): Path<String>,
     ApiJson(body): ApiJson<AttributeChange>,
 ) -> ApiResult<(StatusCode, Json<Written>)> {
-    if body.jurisdiction.is_none() && body.birth_date.is_none() && body.kind.is_none() {
+    if body.jurisdiction.is_none()
+        && body.birth_date.is_none()
+        && body.kind.is_none()
+        && body.attributes.is_empty()
+    {
         return Err(ApiError::new(ErrorCode::InvalidRequest, "nothing to set")
-            .hint("send at least one of `jurisdiction`, `birth_date`, `kind`"));
+            .hint("send at least one of `jurisdiction`, `birth_date`, `kind`, `attributes`"));
     }
     if let Some(j) = &body.jurisdiction {
         vow_policy::Jurisdiction::parse(j)
@@ -647,10 +722,18 @@ pub async fn attributes(
             ));
         }
     }
+    if !body.attributes.is_empty() {
+        let known = match &body.kind {
+            Some(kind) => Some(kind.clone()),
+            None => state.subject_state(&subject).await?.kind.clone(),
+        };
+        check_attributes(state.policy.policy(), known.as_deref(), &body.attributes)?;
+    }
     let kinds = vec![EventKind::AttributesSet {
         jurisdiction: body.jurisdiction.clone(),
         birth_date: body.birth_date,
         kind: body.kind.clone(),
+        attributes: body.attributes.clone(),
     }];
     write(&state, &key.key_id, &subject, &body.provenance, kinds).await
 }
