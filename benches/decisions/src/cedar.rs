@@ -233,7 +233,9 @@ pub fn rules() -> Vec<CedarRule> {
             "recipient",
             "context has disclosure && \
              !(context.disclosure has covers && \
-               context.disclosure.covers.containsAll(context.categories))"
+               context.disclosure.covers.containsAll(context.categories)) && \
+             (context.strict || !(context.disclosure has touches && \
+               context.disclosure.touches.containsAny(context.categories)))"
                 .into(),
         ),
     ]
@@ -540,10 +542,19 @@ impl Cedar {
             // The condition (`when`): the person's attributes as
             // `name=value` facts, and the topics the message may be about.
             let when = c.when.clone().unwrap_or_default();
-            let requires: Vec<String> =
-                when.attributes.iter().map(|(k, v)| fact(k.as_str(), v)).collect();
-            attrs.insert("requires".into(), strings(requires.iter().map(String::as_str)));
-            attrs.insert("topics".into(), strings(when.topics.iter().map(|t| t.as_str())));
+            let requires: Vec<String> = when
+                .attributes
+                .iter()
+                .map(|(k, v)| fact(k.as_str(), v))
+                .collect();
+            attrs.insert(
+                "requires".into(),
+                strings(requires.iter().map(String::as_str)),
+            );
+            attrs.insert(
+                "topics".into(),
+                strings(when.topics.iter().map(|t| t.as_str())),
+            );
             attrs.insert(
                 "deniedFor".into(),
                 self.uids(
@@ -584,6 +595,9 @@ impl Cedar {
                     .collect();
                 let mut attrs = Attrs::new();
                 attrs.insert("covers".into(), strings(cats.covered(&allowed)));
+                // More than it may receive is an allow with the projection
+                // unless strict, or nothing asked for may be sent.
+                attrs.insert("touches".into(), strings(cats.touched(&allowed)));
                 entities.push(entity(
                     self.uid(&self.disclosure, &format!("{}/{}", r.id, u.purpose)),
                     attrs,
@@ -668,6 +682,7 @@ impl Cedar {
             RestrictedExpression::new_long(yyyymmdd(now.date_naive())),
         ));
         context.push(("gpc".into(), boolean(query.context.gpc)));
+        context.push(("strict".into(), boolean(query.strict)));
         context.push(("dnt".into(), boolean(query.context.dnt)));
         if let Some(j) = query.context.jurisdiction {
             context.push(("jurisdiction".into(), string(j)));

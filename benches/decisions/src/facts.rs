@@ -175,6 +175,17 @@ impl Categories {
     }
 }
 
+impl Categories {
+    /// Every key with at least one leaf in `leaves`: the keys of which a
+    /// projection onto that set keeps something.
+    pub fn touched(&self, leaves: &BTreeSet<usize>) -> BTreeSet<&str> {
+        leaves
+            .iter()
+            .flat_map(|&leaf| self.lineage[leaf].iter().map(String::as_str))
+            .collect()
+    }
+}
+
 /// Whether being a member of `membership` denies `purpose` (by tag or by id).
 pub fn denies(membership: &Membership, purpose: &Purpose) -> bool {
     purpose

@@ -179,8 +179,18 @@ impl Floor {
                     Communication {
                         essential: c.essential,
                         denied_by,
-                        attributes: c.when.iter().flat_map(|w| &w.attributes).map(|(k, v)| (k.to_string(), v.clone())).collect(),
-                        topics: c.when.iter().flat_map(|w| &w.topics).map(|t| t.to_string()).collect(),
+                        attributes: c
+                            .when
+                            .iter()
+                            .flat_map(|w| &w.attributes)
+                            .map(|(k, v)| (k.to_string(), v.clone()))
+                            .collect(),
+                        topics: c
+                            .when
+                            .iter()
+                            .flat_map(|w| &w.topics)
+                            .map(|t| t.to_string())
+                            .collect(),
                     },
                 )
             })
@@ -386,8 +396,12 @@ impl Floor {
                 .recipients
                 .get(r)
                 .and_then(|uses| uses.iter().find(|(p, _)| *p == pi));
+            // More than it may receive: an allow with the projection,
+            // unless strict or nothing at all may be sent.
             match allowed {
-                Some(&(_, allowed)) if requested & !allowed == 0 => {}
+                Some(&(_, allowed))
+                    if requested & !allowed == 0 || (!query.strict && requested & allowed != 0) => {
+                }
                 _ => return false,
             }
         }

@@ -599,7 +599,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "iot_database_vendor",
-            "the same to the database vendor, more than it may receive (IOT-09)",
+            "the same to the database vendor, more than it may receive: allowed, projected (IOT-09)",
             iot,
             person("CA"),
             Query {
@@ -608,6 +608,32 @@ pub fn cases() -> Vec<Case> {
                     "data_storage",
                     &["user.contact.email", "user.content.private"],
                 )
+            },
+            ALLOW,
+        ),
+        case(
+            "iot_database_vendor_strict",
+            "the same in strict mode: denied (IOT-09)",
+            iot,
+            person("CA"),
+            Query {
+                recipient: Some("database_vendor"),
+                strict: true,
+                ..q(
+                    "data_storage",
+                    &["user.contact.email", "user.content.private"],
+                )
+            },
+            DENY,
+        ),
+        case(
+            "iot_database_vendor_nothing",
+            "only what the database vendor may not receive: denied (IOT-09)",
+            iot,
+            person("CA"),
+            Query {
+                recipient: Some("database_vendor"),
+                ..q("data_storage", &["user.contact.email"])
             },
             DENY,
         ),

@@ -62,6 +62,10 @@ pub struct Query<'a> {
     /// What the message is about, for a communication whose `when` names
     /// topics (`operational`, `billing`).
     pub topic: Option<&'a str>,
+    /// For a disclosure: deny when the recipient may not receive every
+    /// category asked for. By default the answer is an allow with the
+    /// projection (`SendOnly`), unless nothing at all may be sent.
+    pub strict: bool,
     pub context: Context<'a>,
 }
 
@@ -865,15 +869,29 @@ fn recipient<'p>(
     };
     let projection = requested.intersection(allowed).difference(&policy.secrets);
     if !requested.is_subset(&projection) {
-        d.deny(
-            element,
-            &r.promises,
-            Message::RecipientCategory {
-                recipient: &r.id,
-                purpose,
-                categories: policy.category_list(requested.difference(&projection)),
-            },
-        );
+        let withheld = policy.category_list(requested.difference(&projection));
+        if query.strict || projection.is_empty() {
+            d.deny(
+                element,
+                &r.promises,
+                Message::RecipientCategory {
+                    recipient: &r.id,
+                    purpose,
+                    categories: withheld,
+                },
+            );
+        } else {
+            // IOT-09: what the recipient may not have is left out, and said.
+            d.note(
+                element,
+                &r.promises,
+                Message::RecipientProjected {
+                    recipient: &r.id,
+                    purpose,
+                    withheld,
+                },
+            );
+        }
     }
     Some(projection)
 }

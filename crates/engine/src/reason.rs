@@ -320,6 +320,12 @@ pub enum Message<'p> {
         purpose: &'p str,
         categories: CategoryList<'p>,
     },
+    /// An allow that sends the recipient less than was asked (`SendOnly`).
+    RecipientProjected {
+        recipient: &'p str,
+        purpose: &'p str,
+        withheld: CategoryList<'p>,
+    },
 }
 
 impl Message<'_> {
@@ -374,6 +380,7 @@ impl Message<'_> {
             RecipientUndeclared { .. } => "recipient-undeclared",
             RecipientPurpose { .. } => "recipient-purpose",
             RecipientCategory { .. } => "recipient-category",
+            RecipientProjected { .. } => "recipient-projection",
         }
     }
 }
@@ -452,6 +459,7 @@ impl fmt::Display for Message<'_> {
             RecipientUndeclared { recipient } => write!(f, "`{recipient}` is not a recipient this policy declares"),
             RecipientPurpose { recipient, purpose } => write!(f, "`{recipient}` receives nothing for `{purpose}`"),
             RecipientCategory { recipient, purpose, categories } => write!(f, "`{recipient}` may not receive {categories} for `{purpose}`"),
+            RecipientProjected { recipient, purpose, withheld } => write!(f, "`{recipient}` may not receive {withheld} for `{purpose}`: send only what the obligation lists"),
         }
     }
 }

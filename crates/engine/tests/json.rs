@@ -197,6 +197,7 @@ fn serialised_decisions_keep_their_shape_and_wording() {
                 communication: communication.as_deref(),
                 collection_point: point.as_deref(),
                 topic: None,
+                strict: false,
                 context: Context {
                     jurisdiction: if rng.next(6) == 0 {
                         places[rng.next(places.len())]

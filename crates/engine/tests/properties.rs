@@ -241,4 +241,22 @@ proptest! {
             }
         }
     }
+
+    /// Strict mode never allows more than the default: it denies where the
+    /// default projects, and where both allow they send the same. An allow
+    /// that leaves something out always says so (IOT-09).
+    #[test]
+    fn strict_mode_denies_what_the_default_projects(case in cases()) {
+        let all = examples();
+        let (lenient, strict, _, _) = run(&case, all, |_, query| query.strict = true);
+        prop_assert!(lenient.allowed || !strict.allowed, "strict allowed more: {:?}", strict);
+        let projected = lenient.reasons.iter().any(|r| r.rule == "recipient-projection");
+        if lenient.allowed && projected {
+            prop_assert!(!strict.allowed && strict.reasons.iter().any(|r| r.rule == "recipient-category"), "{:?}", strict);
+        }
+        if lenient.allowed && !projected {
+            prop_assert_eq!(strict.allowed, true);
+            prop_assert_eq!(&lenient.obligations, &strict.obligations);
+        }
+    }
 }

@@ -483,11 +483,48 @@ fn iot_09_vendors_get_only_what_they_need() {
             &["user.contact.email", "user.content.private"],
         )
     };
+    // Asked for more than it may receive: allowed, with the projection,
+    // and the reason names what was left out.
     let d = decide(&p, &customer, &too_much, now());
-    assert!(
-        !d.allowed && rules(&d).contains(&"recipient-category"),
-        "{d:?}"
+    assert!(d.allowed, "{d:?}");
+    assert_eq!(
+        d.obligations
+            .iter()
+            .find_map(|o| match o {
+                Obligation::SendOnly { categories } => Some(categories.to_string()),
+                _ => None,
+            })
+            .as_deref(),
+        Some("user.content.private")
     );
+    let note = d
+        .reasons
+        .iter()
+        .find(|r| r.rule == "recipient-projection")
+        .expect("the projection is said");
+    assert_eq!(
+        note.message.to_string(),
+        "`database_vendor` may not receive user.contact.email for `data_storage`: send only what the obligation lists"
+    );
+    assert!(note.promises.contains(&"IOT-09".to_owned()));
+    // Strict mode: any excess is a deny.
+    let d = decide(
+        &p,
+        &customer,
+        &Query {
+            strict: true,
+            ..too_much.clone()
+        },
+        now(),
+    );
+    assert!(!d.allowed && rules(&d) == ["recipient-category"], "{d:?}");
+    // Nothing it may receive: a deny, strict or not.
+    let nothing = Query {
+        recipient: Some("database_vendor"),
+        ..q("data_storage", &["user.contact.email"])
+    };
+    let d = decide(&p, &customer, &nothing, now());
+    assert!(!d.allowed && rules(&d) == ["recipient-category"], "{d:?}");
 }
 
 #[test]

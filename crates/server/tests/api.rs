@@ -231,6 +231,41 @@ async fn conditions_of_messages_read_attributes_set_through_the_api() {
     assert_eq!(app.decide(billing("billing")).await["allowed"], false);
 }
 
+/// A vendor asked for more than it may receive: the answer is what to send
+/// (IOT-09), or a deny in strict mode.
+#[tokio::test]
+async fn a_disclosure_is_projected_or_in_strict_mode_denied() {
+    // promise: IOT-09
+    let app = TestApp::sqlite(&example("iot-platform")).await;
+    let query = json!({"purpose": "data_storage", "recipient": "database_vendor",
+        "categories": ["user.contact.email", "user.content.private"],
+        "context": {"jurisdiction": "CA"}});
+    let projected = app.decide(query.clone()).await;
+    assert_eq!(projected["allowed"], true, "{projected}");
+    assert_eq!(
+        projected["obligations"],
+        json!([{"type": "send_only", "categories": ["user.content.private"]}])
+    );
+    let note = projected["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "recipient-projection")
+        .expect("the projection is said");
+    assert!(
+        note["message"]
+            .as_str()
+            .unwrap()
+            .contains("may not receive user.contact.email"),
+        "{note}"
+    );
+    let mut strict = query;
+    strict["strict"] = json!(true);
+    let denied = app.decide(strict).await;
+    assert_eq!(denied["allowed"], false, "{denied}");
+    assert_eq!(reasons(&denied), ["recipient-category"]);
+}
+
 #[tokio::test]
 async fn a_batch_is_decided_in_order_and_bounded() {
     let app = TestApp::sqlite(&example("course-shop")).await;

@@ -49,6 +49,12 @@ pub struct DecisionQuery {
     /// condition names topics.
     #[schema(example = "billing")]
     pub topic: Option<String>,
+    /// With a `recipient`: deny when it may not receive every category
+    /// asked for. By default (`false`) the answer is an allow that says
+    /// which categories to send (`send_only`) and which were left out,
+    /// and a deny only when nothing may be sent.
+    #[serde(default)]
+    pub strict: bool,
     #[serde(default)]
     pub context: ContextParam,
     /// Decide as of this instant instead of now (what-if; nothing is recorded).
@@ -244,6 +250,7 @@ async fn answer<'a>(
         communication: q.communication.as_deref(),
         collection_point: q.collection_point.as_deref(),
         topic: q.topic.as_deref(),
+        strict: q.strict,
         context: Context {
             jurisdiction: q.context.jurisdiction.as_deref(),
             gpc: q.context.gpc,
