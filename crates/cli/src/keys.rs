@@ -27,6 +27,16 @@ pub enum KeysCommand {
         /// What the key is for.
         #[arg(long, default_value = "created with vow keys")]
         name: String,
+        /// A staff role of the policy (`roles`) the key acts for: its reads
+        /// of a person's state, history and export package reach only the
+        /// categories the role may read (AGENCY-09). Without it the key is
+        /// limited by its scopes alone.
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// The policy that declares the role [default: the one `vow serve`
+        /// keeps in the data directory].
+        #[arg(long, value_name = "FILE")]
+        policy: Option<std::path::PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
         /// Print the key as JSON on stdout.
@@ -60,21 +70,48 @@ pub fn run(command: KeysCommand) -> anyhow::Result<ExitCode> {
             KeysCommand::Create {
                 scopes,
                 name,
+                role,
+                policy,
                 store,
                 json,
             } => {
-                let config = store.config()?;
+                let mut settings = store.settings()?;
+                if policy.is_some() {
+                    settings.policy = policy;
+                }
+                let config = settings.resolve();
+                if let Some(role) = &role {
+                    let policy = crate::request::policy_in_force(&config)?;
+                    let roles: Vec<&str> = policy.roles.iter().map(|r| r.id.as_str()).collect();
+                    if !roles.contains(&role.as_str()) {
+                        anyhow::bail!(
+                            "the policy {} declares no role `{role}`; {}",
+                            policy.policy.id,
+                            if roles.is_empty() {
+                                "it declares none: add them under `roles:`".to_owned()
+                            } else {
+                                format!("its roles: {}", roles.join(", "))
+                            }
+                        );
+                    }
+                }
                 let store = vow_server::serve::open_store(&config, Create::No).await?;
                 let scopes: Vec<Scope> = scopes.iter().filter_map(|s| Scope::parse(s)).collect();
-                let key = auth::generate(&name, &scopes, Utc::now());
+                let key = auth::generate_for_role(&name, &scopes, role.as_deref(), Utc::now());
                 store.create_key(key.record.clone()).await?;
                 store.close().await;
                 if json {
-                    print_json(&json!({"id": key.record.id, "name": key.record.name, "scopes": key.record.scopes, "token": key.token}))?;
+                    print_json(&json!({"id": key.record.id, "name": key.record.name, "scopes": key.record.scopes, "role": key.record.role, "token": key.token}))?;
                 } else {
                     println!("{}", key.token);
+                    let role = key
+                        .record
+                        .role
+                        .as_deref()
+                        .map(|r| format!(", acting for the role {r}"))
+                        .unwrap_or_default();
                     eprintln!(
-                        "key {} ({}) with scope(s) {}: shown once, store it now",
+                        "key {} ({}) with scope(s) {}{role}: shown once, store it now",
                         key.record.id,
                         key.record.name,
                         key.record.scopes.join(", ")
@@ -90,17 +127,18 @@ pub fn run(command: KeysCommand) -> anyhow::Result<ExitCode> {
                 if json {
                     let list: Vec<_> = keys
                         .iter()
-                        .map(|k| json!({"id": k.id, "name": k.name, "scopes": k.scopes, "created_at": k.created_at, "revoked_at": k.revoked_at}))
+                        .map(|k| json!({"id": k.id, "name": k.name, "scopes": k.scopes, "role": k.role, "created_at": k.created_at, "revoked_at": k.revoked_at}))
                         .collect();
                     print_json(&json!({ "keys": list }))?;
                 } else {
-                    println!("{:<14} {:<22} {:<26} NAME", "ID", "SCOPES", "CREATED");
+                    println!("{:<14} {:<22} {:<20} {:<26} NAME", "ID", "SCOPES", "ROLE", "CREATED");
                     for k in &keys {
                         let status = if k.revoked_at.is_some() { " (revoked)" } else { "" };
                         println!(
-                            "{:<14} {:<22} {:<26} {}{status}",
+                            "{:<14} {:<22} {:<20} {:<26} {}{status}",
                             k.id,
                             k.scopes.join(","),
+                            k.role.as_deref().unwrap_or("-"),
                             k.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
                             k.name
                         );

@@ -380,15 +380,9 @@ struct Opened {
     hash_key: [u8; 32],
 }
 
-async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
-    let mut settings = args.store.settings()?;
-    if args.policy.is_some() {
-        settings.policy = args.policy.clone();
-    }
-    if !args.datasets.is_empty() {
-        settings.datasets = Some(args.datasets.clone());
-    }
-    let config = settings.resolve();
+/// The policy a command works with: `--policy`, the settings' `policy`,
+/// or the one `vow serve` keeps in the data directory; checked.
+pub fn policy_in_force(config: &vow_server::config::Config) -> anyhow::Result<Policy> {
     let path = config
         .policy
         .clone()
@@ -399,10 +393,22 @@ async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
             path.display()
         )
     })?;
-    let policy = match vow_policy::check(&path.display().to_string(), &text) {
-        Ok(checked) => checked.policy,
+    match vow_policy::check(&path.display().to_string(), &text) {
+        Ok(checked) => Ok(checked.policy),
         Err(report) => bail!("{}", report.render(false)),
-    };
+    }
+}
+
+async fn open(args: &DeskArgs) -> anyhow::Result<Opened> {
+    let mut settings = args.store.settings()?;
+    if args.policy.is_some() {
+        settings.policy = args.policy.clone();
+    }
+    if !args.datasets.is_empty() {
+        settings.datasets = Some(args.datasets.clone());
+    }
+    let config = settings.resolve();
+    let policy = policy_in_force(&config)?;
     let targets = targets(&config)?;
     let key = ledger_key(&config, Create::No)?;
     let store = open_store(&config, Create::No).await?;

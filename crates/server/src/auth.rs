@@ -60,6 +60,8 @@ impl Scope {
 #[derive(Debug, Clone)]
 struct KeyEntry {
     scopes: Vec<Scope>,
+    /// The staff role the key acts for (`ApiKeyRecord::role`).
+    role: Option<Arc<str>>,
     secret_hash: [u8; 32],
     revoked: bool,
 }
@@ -75,6 +77,7 @@ impl KeyEntry {
                 .filter_map(|s| Scope::parse(s))
                 .collect(),
             secret_hash,
+            role: record.role.as_deref().map(Arc::from),
             revoked: record.revoked_at.is_some(),
         })
     }
@@ -113,6 +116,15 @@ impl KeyRing {
 
     /// Checks a presented token; returns the key id when it grants `scope`.
     pub fn authorise(&self, token: &str, scope: Scope) -> Result<String, ApiError> {
+        self.authorise_with_role(token, scope).map(|(id, _)| id)
+    }
+
+    /// As [`KeyRing::authorise`], with the staff role the key acts for.
+    pub fn authorise_with_role(
+        &self,
+        token: &str,
+        scope: Scope,
+    ) -> Result<(String, Option<Arc<str>>), ApiError> {
         let invalid = || {
             ApiError::new(
                 ErrorCode::InvalidApiKey,
@@ -146,7 +158,7 @@ impl KeyRing {
                 scope.as_str()
             )));
         }
-        Ok(id.to_owned())
+        Ok((id.to_owned(), entry.role.clone()))
     }
 }
 
@@ -168,6 +180,16 @@ pub struct NewKey {
 
 /// Generates a key with `scopes`.
 pub fn generate(name: &str, scopes: &[Scope], now: DateTime<Utc>) -> NewKey {
+    generate_for_role(name, scopes, None, now)
+}
+
+/// Generates a key with `scopes` that acts for the staff `role`.
+pub fn generate_for_role(
+    name: &str,
+    scopes: &[Scope],
+    role: Option<&str>,
+    now: DateTime<Utc>,
+) -> NewKey {
     let mut id = [0u8; 6];
     let mut secret = [0u8; 32];
     getrandom::fill(&mut id).expect("the operating system's random source works");
@@ -186,6 +208,7 @@ pub fn generate(name: &str, scopes: &[Scope], now: DateTime<Utc>) -> NewKey {
             secret_hash: hex::encode(Sha256::digest(secret.as_bytes())),
             created_at: now,
             revoked_at: None,
+            role: role.map(str::to_owned),
         },
     }
 }
@@ -206,10 +229,19 @@ macro_rules! scopes {
 }
 scopes!(Decide => Decide, Read => Read, Write => Write, Admin => Admin);
 
-/// A request whose key grants scope `S`; holds the key's id.
+/// A request whose key grants scope `S`; holds the key's id and the staff
+/// role it acts for.
 pub struct Authorized<S: RequiredScope> {
     pub key_id: Arc<str>,
+    pub role: Option<Arc<str>>,
     _scope: PhantomData<S>,
+}
+
+impl<S: RequiredScope> Authorized<S> {
+    /// What this key may read of a person's data under the policy in force.
+    pub fn reader(&self, state: &AppState) -> crate::access::Reader {
+        crate::access::Reader::for_role(state.policy.policy(), self.role.as_deref())
+    }
 }
 
 impl<S: RequiredScope> FromRequestParts<AppState> for Authorized<S> {
@@ -232,9 +264,10 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Authorized<S> {
                 ApiError::new(ErrorCode::MissingApiKey, "this endpoint needs an API key")
                     .hint("send `Authorization: Bearer vow_...`; `vow serve` prints an admin key on first start")
             })?;
-        let key_id = state.keys.authorise(token, S::SCOPE)?;
+        let (key_id, role) = state.keys.authorise_with_role(token, S::SCOPE)?;
         Ok(Authorized {
             key_id: key_id.into(),
+            role,
             _scope: PhantomData,
         })
     }

@@ -51,6 +51,8 @@ codes! {
     UnknownMembership = "unknown_membership", UNPROCESSABLE_ENTITY, "A membership the policy in force does not declare.";
     PurposeNotConsentBased = "purpose_not_consent_based", UNPROCESSABLE_ENTITY, "A consent was recorded for a purpose that does not rest on consent or an opt-out.";
     UnknownScope = "unknown_scope", UNPROCESSABLE_ENTITY, "A key was asked for with a scope that does not exist.";
+    UnknownRole = "unknown_role", UNPROCESSABLE_ENTITY, "A key was asked for with a staff role the policy in force does not declare.";
+    RoleCannotRead = "role_cannot_read", FORBIDDEN, "The key's staff role may not read what this endpoint returns.";
     SubjectNotFound = "subject_not_found", NOT_FOUND, "No event has ever been recorded for this subject.";
     PolicyVersionNotFound = "policy_version_not_found", NOT_FOUND, "No policy with this version was ever loaded.";
     KeyNotFound = "key_not_found", NOT_FOUND, "No API key has this id.";

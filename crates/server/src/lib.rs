@@ -6,6 +6,7 @@
 //! drive it without a socket (`tower::ServiceExt::oneshot`). Handlers are
 //! thin: parse, call the engine or the store, map the result.
 
+pub mod access;
 pub mod auth;
 pub mod banner;
 pub mod cache;

@@ -86,6 +86,11 @@ pub struct ApiKeyRecord {
     pub secret_hash: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The staff role of the policy (`roles`) the key acts for: its reads
+    /// of personal data are limited to the categories the role may read.
+    /// `None`: a service key, limited by its scopes alone.
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// A version of a policy, as it was put in force.

@@ -897,12 +897,15 @@ async fn api_keys<S: Backend>() {
         secret_hash: "9f".repeat(32),
         created_at: at,
         revoked_at: None,
+        role: None,
     };
+    // A key that acts for a staff role keeps it (AGENCY-09).
     let banner = ApiKeyRecord {
         id: "key_banner".into(),
         name: "banner".into(),
         scopes: vec!["consent:write".into()],
         created_at: at + chrono::Duration::hours(1),
+        role: Some("support_staff".into()),
         ..admin.clone()
     };
     db.store.create_key(admin.clone()).await.unwrap();

@@ -22,6 +22,10 @@ pub struct NewKeyRequest {
     /// Any of `decide`, `read`, `write`, `admin`.
     #[schema(example = json!(["decide"]))]
     pub scopes: Vec<String>,
+    /// A staff role of the policy (`roles`) the key acts for: its reads of
+    /// a person's state, history and export package reach only the
+    /// categories the role may read (AGENCY-09, IOT-08).
+    pub role: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -31,6 +35,9 @@ pub struct KeyView {
     pub scopes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The staff role the key acts for, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 impl From<&ApiKeyRecord> for KeyView {
@@ -41,6 +48,7 @@ impl From<&ApiKeyRecord> for KeyView {
             scopes: r.scopes.clone(),
             created_at: r.created_at,
             revoked_at: r.revoked_at,
+            role: r.role.clone(),
         }
     }
 }
@@ -90,10 +98,22 @@ pub async fn create(
     ApiJson(body): ApiJson<NewKeyRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedKey>)> {
     let scopes = parse_scopes(&body.scopes, "scopes")?;
-    let new = auth::generate(&body.name, &scopes, Utc::now());
+    if let Some(role) = &body.role {
+        let roles = &state.policy.policy().roles;
+        if !roles.iter().any(|r| r.id.as_str() == role) {
+            return Err(ApiError::unknown(
+                ErrorCode::UnknownRole,
+                "staff role",
+                role,
+                "role",
+                roles.iter().map(|r| r.id.as_str()),
+            ));
+        }
+    }
+    let new = auth::generate_for_role(&body.name, &scopes, body.role.as_deref(), Utc::now());
     state.store.create_key(new.record.clone()).await?;
     state.keys.put(&new.record);
-    tracing::info!(by = %key.key_id, id = %new.record.id, scopes = ?new.record.scopes, "API key created");
+    tracing::info!(by = %key.key_id, id = %new.record.id, scopes = ?new.record.scopes, role = ?new.record.role, "API key created");
     Ok((
         StatusCode::CREATED,
         Json(CreatedKey {

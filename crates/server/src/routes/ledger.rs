@@ -46,7 +46,7 @@ pub async fn events(
         .unwrap_or(state.limits.page)
         .clamp(1, state.limits.page);
     let events = state.store.events(page.after.unwrap_or(0), limit).await?;
-    Ok(Json(EventList::page(events, limit)))
+    Ok(Json(EventList::page(events, limit, &key.reader(&state))))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -438,6 +438,9 @@ pub async fn export(
     Path(id): Path<String>,
     Query(params): Query<ExportParams>,
 ) -> ApiResult<Response> {
+    // AGENCY-09: a package holds every category; a staff role takes it
+    // only if it may read them all.
+    key.reader(&state).export(state.policy.policy())?;
     let mut zip = std::io::Cursor::new(Vec::new());
     let manifest = desk(&state).export(&id, &mut zip, params.language).await?;
     tracing::info!(key = %key.key_id, request = %id, files = manifest.files.len(), "export package served");

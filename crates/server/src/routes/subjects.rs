@@ -16,6 +16,7 @@ use vow_engine::SubjectState;
 use vow_policy::{AttributeValue, Channel, ConsentModel, LawfulBasis, Purpose};
 use vow_store::{Actor, ActorKind, Event, EventKind, EventSource, Store, SubjectSummary};
 
+use crate::access::Reader;
 use crate::auth::{Authorized, Read, Write};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
@@ -246,8 +247,29 @@ pub struct SubjectView {
     pub subject: String,
     pub events: u64,
     pub last_seq: u64,
-    /// What the engine decides on.
+    /// What the engine decides on, as far as the key's staff role may read it.
     pub state: SubjectState,
+    /// The fields of `state` left empty because the key's role may not
+    /// read their category (AGENCY-09); absent for a key with no role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+}
+
+/// What a staff role was not shown.
+#[derive(Serialize, ToSchema)]
+pub struct Withheld {
+    /// The role the key acts for.
+    pub role: String,
+    /// State fields emptied (`birth_date`, `consents`...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<&'static str>,
+    /// Events left out of this page.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub events: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A subject's state, as materialised from the ledger.
@@ -261,8 +283,10 @@ pub async fn show(
     State(state): State<AppState>,
     Path(subject): Path<String>,
 ) -> ApiResult<Json<SubjectView>> {
-    // AGENCY-09: every read of a person's data is authorised by scope and logged.
-    tracing::info!(key = %key.key_id, subject = %subject, "subject state read");
+    // AGENCY-09: every read of a person's data is authorised by scope and
+    // role, and logged.
+    let reader = key.reader(&state);
+    tracing::info!(key = %key.key_id, role = reader.role(), subject = %subject, "subject state read");
     let summary = state.store.subject(&subject).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::SubjectNotFound,
@@ -271,11 +295,17 @@ pub async fn show(
         .hint("decisions about an unknown subject use an empty state; record a consent or attribute first")
     })?;
     let current = state.subject_state(&subject).await?;
+    let (seen, fields) = reader.state(&current);
     Ok(Json(SubjectView {
         subject: summary.subject,
         events: summary.events,
         last_seq: summary.last_seq,
-        state: (*current).clone(),
+        state: seen,
+        withheld: reader.role().map(|role| Withheld {
+            role: role.to_owned(),
+            fields,
+            events: 0,
+        }),
     }))
 }
 
@@ -293,14 +323,29 @@ pub struct EventList {
     pub events: Vec<Event>,
     /// The `after` of the next page, when there is one.
     pub next: Option<u64>,
+    /// The events of this page left out because the key's staff role may
+    /// not read their category (AGENCY-09); absent for a key with no role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
 }
 
 impl EventList {
-    pub fn page(events: Vec<Event>, limit: usize) -> EventList {
+    /// One page as `reader` may see it: pages follow the stored events, so
+    /// `next` is the same whatever the role.
+    pub fn page(events: Vec<Event>, limit: usize, reader: &Reader) -> EventList {
         let next = (events.len() == limit)
             .then(|| events.last().map(|e| e.seq))
             .flatten();
-        EventList { events, next }
+        let (events, left_out) = reader.events(events);
+        EventList {
+            events,
+            next,
+            withheld: reader.role().map(|role| Withheld {
+                role: role.to_owned(),
+                fields: Vec::new(),
+                events: left_out,
+            }),
+        }
     }
 }
 
@@ -315,7 +360,8 @@ pub async fn events(
     Path(subject): Path<String>,
     Query(page): Query<SeqPage>,
 ) -> ApiResult<Json<EventList>> {
-    tracing::info!(key = %key.key_id, subject = %subject, "subject history read");
+    let reader = key.reader(&state);
+    tracing::info!(key = %key.key_id, role = reader.role(), subject = %subject, "subject history read");
     let limit = page
         .limit
         .unwrap_or(state.limits.page)
@@ -324,7 +370,7 @@ pub async fn events(
         .store
         .subject_events(&subject, page.after.unwrap_or(0), limit)
         .await?;
-    Ok(Json(EventList::page(events, limit)))
+    Ok(Json(EventList::page(events, limit, &reader)))
 }
 
 // ---- writes ----
@@ -585,11 +631,24 @@ pub async fn guardian_end(
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("api_key" = ["read"])))]
 pub async fn children(
-    _: Authorized<Read>,
+    key: Authorized<Read>,
     State(state): State<AppState>,
     Path(subject): Path<String>,
 ) -> ApiResult<Json<Vec<vow_store::GuardianLinkRecord>>> {
     check_subject_id(&subject)?;
+    let reader = key.reader(&state);
+    if !reader.may_read(crate::access::ACCOUNT) {
+        return Err(ApiError::new(
+            ErrorCode::RoleCannotRead,
+            format!(
+                "the role `{}` may not read {}, which guardian links are",
+                reader.role().unwrap_or_default(),
+                crate::access::ACCOUNT
+            ),
+        )
+        .hint("use a key whose role reads user.account, or a key with no role"));
+    }
+    tracing::info!(key = %key.key_id, role = reader.role(), subject = %subject, "guardian links read");
     Ok(Json(state.store.children(&subject).await?))
 }
 

@@ -84,6 +84,9 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS ledger_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, seal TEXT NOT NULL, key_check TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS subject_state (subject TEXT PRIMARY KEY, state TEXT NOT NULL, last_seq BIGINT NOT NULL, events BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)",
+    // The staff role a key acts for (a table of its own: stores made before
+    // roles gain it without altering `api_keys`).
+    "CREATE TABLE IF NOT EXISTS api_key_roles (key_id TEXT PRIMARY KEY, role TEXT NOT NULL)",
     // Data-subject requests: the runner's queue and index (`requests.rs`).
     "CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, subject TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, due_at TEXT, next_run_at TEXT, updated_at TEXT NOT NULL, version BIGINT NOT NULL, body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS requests_subject ON requests (subject, id)",
@@ -97,8 +100,7 @@ const SUBJECT_EVENTS: &str =
     "SELECT body FROM ledger WHERE subject = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 const ROWS: &str =
     "SELECT seq, id, subject, body, seal FROM ledger WHERE seq > $1 ORDER BY seq LIMIT $2";
-const KEY_COLUMNS: &str =
-    "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_keys";
+const KEY_COLUMNS: &str = "SELECT k.id, k.name, k.scopes, k.secret_hash, k.created_at, k.revoked_at, r.role FROM api_keys k LEFT JOIN api_key_roles r ON r.key_id = k.id";
 const POLICY_COLUMNS: &str =
     "SELECT policy_id, version, sha256, text, effective, recorded_at FROM policy_versions";
 
@@ -343,6 +345,8 @@ where
     }
 
     async fn create_key(&self, key: ApiKeyRecord) -> Result<(), StoreError> {
+        // The key and its role together, or neither.
+        let mut tx = self.writes.begin().await?;
         let created = sqlx::query("INSERT INTO api_keys (id, name, scopes, secret_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id")
             .bind(key.id.as_str())
             .bind(key.name.as_str())
@@ -350,8 +354,18 @@ where
             .bind(key.secret_hash.as_str())
             .bind(timestamp(key.created_at))
             .bind(key.revoked_at.map(timestamp))
-            .fetch_optional(&self.writes)
+            .fetch_optional(&mut *tx)
             .await?;
+        if created.is_some()
+            && let Some(role) = &key.role
+        {
+            sqlx::query("INSERT INTO api_key_roles (key_id, role) VALUES ($1, $2)")
+                .bind(key.id.as_str())
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         match created {
             Some(_) => Ok(()),
             None => Err(StoreError::Conflict(format!(
@@ -362,17 +376,19 @@ where
     }
 
     async fn key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("{KEY_COLUMNS} WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.reads)
-            .await?
-            .map(|r| api_key::<DB>(&r))
-            .transpose()
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{KEY_COLUMNS} WHERE k.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.reads)
+        .await?
+        .map(|r| api_key::<DB>(&r))
+        .transpose()
     }
 
     async fn keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{KEY_COLUMNS} ORDER BY created_at, id"
+            "{KEY_COLUMNS} ORDER BY k.created_at, k.id"
         )))
         .fetch_all(&self.reads)
         .await?
@@ -581,6 +597,7 @@ where
         secret_hash: row.try_get(3)?,
         created_at: parse_timestamp(&row.try_get::<String, _>(4)?)?,
         revoked_at: revoked.as_deref().map(parse_timestamp).transpose()?,
+        role: row.try_get(6)?,
     })
 }
 
