@@ -459,6 +459,46 @@ fn keys_made_on_the_command_line_work_on_the_server() {
         !String::from_utf8_lossy(&serde_json::to_vec(&list).unwrap())
             .contains(token.rsplit('_').next().unwrap())
     );
+
+    // A key for a staff role the policy declares (AGENCY-09); a role it
+    // does not declare is refused with the roles it has.
+    let agency = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/dev-agency/policy.yaml"
+    );
+    let keys = |role: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vow"))
+            .args(["keys", "create", "--scope", "read", "--role", role])
+            .args(["--policy", agency, "--json"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = keys("support_staff");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(key["role"], "support_staff");
+    let out = keys("janitor");
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("declares no role `janitor`")
+            && err.contains("system_administrator, support_staff"),
+        "{err}"
+    );
+    let list = Command::new(env!("CARGO_BIN_EXE_vow"))
+        .args(["keys", "list", "--json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list["keys"].as_array().unwrap().len(), 3);
+    assert_eq!(list["keys"][2]["role"], "support_staff");
 }
 
 const KIDS: &str = concat!(
