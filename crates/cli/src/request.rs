@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -566,13 +566,25 @@ async fn list(
         .await;
     store.close().await;
     let records = records?;
+    // The confirmation of receipt still owed (CCPA: 10 business days), from
+    // each record's body; an unreadable body shows as owing nothing.
+    let acknowledge_by: Vec<Option<DateTime<Utc>>> = records
+        .iter()
+        .map(|r| {
+            serde_json::from_value::<Case>(r.body.clone())
+                .ok()
+                .and_then(|c| c.request.acknowledge_by())
+        })
+        .collect();
     if json {
         let rows: Vec<_> = records
             .iter()
-            .map(|r| {
+            .zip(&acknowledge_by)
+            .map(|(r, ack)| {
                 json!({
                     "id": r.id, "subject": r.subject, "right": r.kind, "status": r.status,
                     "received_at": r.received_at, "due_at": r.due_at, "next_run_at": r.next_run_at,
+                    "acknowledge_by": ack,
                 })
             })
             .collect();
@@ -580,18 +592,21 @@ async fn list(
     } else if records.is_empty() {
         eprintln!("no requests");
     } else {
+        let day = |d: Option<DateTime<Utc>>| {
+            d.map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string())
+        };
         println!(
-            "{:<28} {:<14} {:<20} {:<12} subject",
-            "id", "right", "status", "due"
+            "{:<28} {:<14} {:<20} {:<12} {:<12} subject",
+            "id", "right", "status", "due", "confirm by"
         );
-        for r in &records {
+        for (r, ack) in records.iter().zip(&acknowledge_by) {
             println!(
-                "{:<28} {:<14} {:<20} {:<12} {}",
+                "{:<28} {:<14} {:<20} {:<12} {:<12} {}",
                 r.id,
                 r.kind,
                 r.status,
-                r.due_at
-                    .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d").to_string()),
+                day(r.due_at),
+                day(*ack),
                 r.subject
             );
         }

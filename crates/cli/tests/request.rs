@@ -105,7 +105,7 @@ impl Setup {
         if args[0] == "request"
             && matches!(
                 args[1],
-                "create" | "verify" | "run" | "export" | "extend" | "deny"
+                "create" | "verify" | "run" | "export" | "extend" | "deny" | "acknowledge"
             )
         {
             command.args(["--policy", policy]);
@@ -305,6 +305,53 @@ fn a_crash_after_the_commit_reruns_the_task_harmlessly() {
     assert_eq!(s.others(), others);
     let listed = s.json(&["request", "list", "--json"]);
     assert_eq!(listed[0]["status"], "partially_completed");
+}
+
+/// A Californian's request owes a confirmation of receipt within 10
+/// business days (CCPA regs, 11 CCR § 7021(a)): the listing shows the date
+/// until it is sent, then no longer.
+#[test]
+fn the_confirmation_of_receipt_is_tracked_until_sent() {
+    let s = Setup::new();
+    s.json(&[
+        "request",
+        "create",
+        "--right",
+        "access",
+        "--subject",
+        "luisg@embraer.com.br",
+        "--jurisdiction",
+        "US-CA",
+        "--id",
+        "req-ca",
+        "--json",
+    ]);
+    let listed = s.json(&["request", "list", "--json"]);
+    let by = listed[0]["acknowledge_by"]
+        .as_str()
+        .expect("a date is owed");
+    let received: chrono::DateTime<chrono::Utc> =
+        listed[0]["received_at"].as_str().unwrap().parse().unwrap();
+    let by: chrono::DateTime<chrono::Utc> = by.parse().unwrap();
+    // Ten business days: two weeks and no more than four weekend days over.
+    let days = (by - received).num_days();
+    assert!((13..=16).contains(&days), "{received} -> {by}");
+    let text = String::from_utf8(s.vow(&["request", "list"], None).stdout).unwrap();
+    assert!(
+        text.contains("confirm by") && text.contains(&by.format("%Y-%m-%d").to_string()),
+        "{text}"
+    );
+
+    s.json(&[
+        "request",
+        "acknowledge",
+        "req-ca",
+        "--told",
+        "letter posted today",
+        "--json",
+    ]);
+    let listed = s.json(&["request", "list", "--json"]);
+    assert!(listed[0]["acknowledge_by"].is_null(), "{}", listed[0]);
 }
 
 /// An access request, verified, run, then exported: the zip holds the
