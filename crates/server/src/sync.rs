@@ -24,6 +24,7 @@
 //! and never skips an event it has not seen: the cursor only moves over
 //! numbers read from the ledger or committed here.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -33,6 +34,16 @@ use vow_store::{Heard, LedgerListener, Store};
 
 use crate::config::{Config, Database};
 use crate::state::AppState;
+
+/// Seconds from another process's write to this one forgetting the state it
+/// changed (the event's time to now; clocks of the two hosts included).
+static SYNC_LAG: LazyLock<metrics::Histogram> =
+    LazyLock::new(|| metrics::histogram!("vow_sync_lag_seconds"));
+/// Events of other processes followed.
+static SYNCED: LazyLock<metrics::Counter> =
+    LazyLock::new(|| metrics::counter!("vow_sync_events_total"));
+/// The last ledger event this process has followed.
+static SYNC_CURSOR: LazyLock<metrics::Gauge> = LazyLock::new(|| metrics::gauge!("vow_sync_cursor"));
 
 /// Events read per query when catching up.
 const PAGE: usize = 1_000;
@@ -113,13 +124,20 @@ async fn catch_up(
             // look finds it.
             return Ok(());
         }
+        let now = chrono::Utc::now();
         for event in &events {
             *cursor = state.subjects.seen_from(*cursor);
             if event.seq > *cursor {
                 state.subjects.invalidate(&event.subject);
                 *cursor = event.seq;
+                // How long after another process wrote it this one stopped
+                // deciding on the old state: the staleness users meet.
+                let lag = (now - event.at).to_std().unwrap_or_default();
+                SYNC_LAG.record(lag.as_secs_f64());
+                SYNCED.increment(1);
             }
         }
+        SYNC_CURSOR.set(*cursor as f64);
         tracing::debug!(
             cursor = *cursor,
             read = events.len(),

@@ -297,6 +297,18 @@ async fn every_right_through_the_api_stops_processing_in_both_servers() {
         took.push((right, denied_on_both(&a, &b, right, &query).await));
     }
     eprintln!("API, the second server after: {took:?}");
+    // The second server says how far behind it followed.
+    let metrics = b
+        .call(axum::http::Method::GET, "/metrics", None, None)
+        .await;
+    let text = metrics.body.as_str().expect("text");
+    for name in [
+        "vow_sync_lag_seconds",
+        "vow_sync_events_total",
+        "vow_sync_cursor",
+    ] {
+        assert!(text.contains(name), "{name} missing: {text}");
+    }
     a.state.store.close().await;
     b.state.store.close().await;
 }
