@@ -18,7 +18,9 @@ pub enum CollectionsCommand {
     /// every category the point requires and none it does not collect
     /// (EDU-01). Names each category missing or extra.
     ///
-    /// Exit code 0 when it may be taken, 1 when not.
+    /// Exit code 0 when it may be taken, 1 when not, 2 for a point the
+    /// policy does not declare (the message lists those it does) or a policy
+    /// that does not check.
     ///
     /// Example: vow collections check contact_me --categories user.contact.name,user.contact.email
     Check {

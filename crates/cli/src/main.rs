@@ -84,7 +84,9 @@ enum Command {
     /// `patterns`. Prints the text with each finding replaced by its masked
     /// form (`[•••• 4242]`), and what was found on stderr.
     ///
-    /// Exit code 1 when something was found. Examples: vow redact ticket.txt;
+    /// Exit code 0 when nothing was found, 1 when something was, 2 when it
+    /// could not run (a policy that does not check, a file unreadable, not
+    /// UTF-8 or over 1 MiB). Examples: vow redact ticket.txt;
     /// pbpaste | vow redact --policy policy.yaml --json
     Redact(redact::RedactArgs),
     /// Collection points: check a submission against what a point collects.

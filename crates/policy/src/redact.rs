@@ -193,7 +193,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += n;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The byte spans of the payment card numbers in `text`.
