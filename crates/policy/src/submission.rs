@@ -33,7 +33,7 @@ pub struct Submission<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Refusal {
+pub enum WhyExtra {
     /// The policy declares no such category (nor one it is within).
     Undeclared,
     /// The point collects neither it nor a category it is within.
@@ -45,9 +45,9 @@ pub enum Refusal {
 /// One category of the submission that may not be taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Extra {
+pub struct ExtraCategory {
     pub category: String,
-    pub why: Refusal,
+    pub why: WhyExtra,
     /// The sentence a person reads.
     pub message: String,
 }
@@ -66,7 +66,7 @@ pub struct Verdict {
     /// Required categories the submission lacks.
     pub missing: Vec<String>,
     /// Categories it carries that the point does not collect.
-    pub extra: Vec<Extra>,
+    pub extra: Vec<ExtraCategory>,
     /// The point is filled in by another kind of person: `(expected, given)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wrong_kind: Option<WrongKind>,
@@ -132,27 +132,27 @@ pub fn check(
         .filter(|r| !given.iter().flatten().any(|g| g.is_within(r)))
         .map(ToString::to_string)
         .collect();
-    let mut extra: Vec<Extra> = Vec::new();
+    let mut extra: Vec<ExtraCategory> = Vec::new();
     for g in &given {
         let (category, why) = match g {
-            Err(raw) => ((*raw).to_owned(), Refusal::Malformed),
-            Ok(key) if !declared(policy, key) => (key.to_string(), Refusal::Undeclared),
-            Ok(key) if !collects(p, key) => (key.to_string(), Refusal::NotCollected),
+            Err(raw) => ((*raw).to_owned(), WhyExtra::Malformed),
+            Ok(key) if !declared(policy, key) => (key.to_string(), WhyExtra::Undeclared),
+            Ok(key) if !collects(p, key) => (key.to_string(), WhyExtra::NotCollected),
             Ok(_) => continue,
         };
         if extra.iter().any(|e| e.category == category) {
             continue;
         }
         let message = match why {
-            Refusal::Malformed => format!(
+            WhyExtra::Malformed => format!(
                 "`{category}` is not a category key (dotted words such as `user.contact.email`)"
             ),
-            Refusal::Undeclared => {
+            WhyExtra::Undeclared => {
                 format!("`{category}` is not a data category the policy declares")
             }
-            Refusal::NotCollected => format!("`{}` does not collect `{category}`", p.id),
+            WhyExtra::NotCollected => format!("`{}` does not collect `{category}`", p.id),
         };
-        extra.push(Extra {
+        extra.push(ExtraCategory {
             category,
             why,
             message,

@@ -4,7 +4,7 @@
 //! a category's patterns.
 
 use vow_policy::redact::{CARD_CATEGORY, Redactor};
-use vow_policy::submission::{self, Refusal, Submission};
+use vow_policy::submission::{self, Submission, WhyExtra};
 use vow_policy::{Policy, check};
 
 fn example(name: &str) -> Policy {
@@ -67,7 +67,7 @@ fn edu_01_a_submission_missing_or_carrying_too_much_is_refused_naming_each() {
     .unwrap();
     assert!(!verdict.allowed);
     assert_eq!(verdict.missing, ["user.contact.phone_number"]);
-    let extra: Vec<(&str, Refusal)> = verdict
+    let extra: Vec<(&str, WhyExtra)> = verdict
         .extra
         .iter()
         .map(|e| (e.category.as_str(), e.why))
@@ -75,9 +75,9 @@ fn edu_01_a_submission_missing_or_carrying_too_much_is_refused_naming_each() {
     assert_eq!(
         extra,
         [
-            ("user.financial.credit_card", Refusal::NotCollected),
-            ("user.health", Refusal::Undeclared),
-            ("User Contact", Refusal::Malformed),
+            ("user.financial.credit_card", WhyExtra::NotCollected),
+            ("user.health", WhyExtra::Undeclared),
+            ("User Contact", WhyExtra::Malformed),
         ]
     );
     assert_eq!(
