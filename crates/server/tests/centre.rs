@@ -482,6 +482,15 @@ async fn agency_13_the_centre_does_not_correct_an_immutable_field() {
         .collect();
     assert!(offered.contains(&"chinook/LastName"), "{offered:?}");
     assert!(!offered.contains(&"chinook/Email"), "{offered:?}");
+    // The form says what it leaves out, and why.
+    assert_eq!(
+        s.js("return document.getElementById('fixed').textContent")
+            .await,
+        "These cannot be changed, as the privacy policy says: E-mail address (Email)."
+    );
+    s.js("document.getElementById('fixed').scrollIntoView({block: 'center'})")
+        .await;
+    s.screenshot("centre-immutable-form.png").await;
 
     // The form, made to carry the e-mail field anyway (with the session's
     // token, as a person editing the page would send it).

@@ -308,11 +308,18 @@ pub async fn me(
         })
         .map(|id| context! { id => *id, label => right_label(t, id) })
         .collect();
-    let fields: Vec<Value> = correctable(&state, language)
+    let (fixed, fields): (Vec<Correctable>, Vec<Correctable>) = correctable(&state, language)
         .into_iter()
-        .filter(|f| !f.immutable)
+        .partition(|f| f.immutable);
+    let fields: Vec<Value> = fields
+        .into_iter()
         .map(|f| context! { id => f.id, label => f.label })
         .collect();
+    // What the policy says cannot be changed (AGENCY-13), named so that
+    // its absence from the list is not a mystery.
+    let fixed: Vec<String> = fixed.into_iter().map(|f| f.label).collect();
+    let fixed =
+        (!fixed.is_empty()).then(|| fill(t.correct_fixed, &[("fields", &fixed.join(", "))]));
     let children = if who.for_child() {
         Vec::new()
     } else {
@@ -347,6 +354,7 @@ pub async fn me(
             rights => rights,
             jurisdiction => current.jurisdiction.clone().unwrap_or_default(),
             fields => fields,
+            fixed => fixed,
             children => children,
         },
     );
