@@ -144,6 +144,13 @@ pub fn rules() -> Vec<CedarRule> {
             ),
         ),
         rule(
+            "never-stored",
+            false,
+            r#"action == Action::"store""#,
+            "resource has policy && resource.policy.neverStored.containsAny(context.categories)",
+            None,
+        ),
+        rule(
             "category",
             false,
             r#"action in [Action::"use", Action::"store"]"#,
@@ -430,6 +437,10 @@ impl Cedar {
             boolean(!for_children.is_empty()),
         );
         attrs.insert("childCovers".into(), strings(cats.covered(&for_children)));
+        attrs.insert(
+            "neverStored".into(),
+            strings(cats.touching(&cats.within_flagged(policy, |c| c.never_stored))),
+        );
         attrs.insert("gpcEverywhere".into(), boolean(gpc_everywhere));
         attrs.insert(
             "gpcPlaces".into(),

@@ -158,6 +158,33 @@ impl Categories {
             .collect()
     }
 
+    /// The leaves within a category `flag` marks (the category itself and
+    /// every declared category below it), as the engine's sets hold them.
+    pub fn within_flagged(
+        &self,
+        policy: &Policy,
+        flag: impl Fn(&vow_policy::Category) -> bool,
+    ) -> BTreeSet<usize> {
+        policy
+            .categories
+            .iter()
+            .filter(|c| flag(c))
+            .filter_map(|c| self.keys.get(c.id.as_str()))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    /// Every key that covers at least one of `leaves`: a query naming it
+    /// asks for some of them.
+    pub fn touching(&self, leaves: &BTreeSet<usize>) -> Vec<&str> {
+        let mut keys: BTreeSet<&str> = BTreeSet::new();
+        for &leaf in leaves {
+            keys.extend(self.lineage[leaf].iter().map(String::as_str));
+        }
+        keys.into_iter().collect()
+    }
+
     /// Every key whose leaves all lie in `leaves`: the keys a query may ask
     /// for within that set.
     pub fn covered(&self, leaves: &BTreeSet<usize>) -> Vec<&str> {

@@ -36,6 +36,8 @@ pub struct Floor {
     collection_points: HashMap<String, (bool, u64)>,
     /// Recipient → (purpose, the leaves it may receive for it, secrets removed).
     recipients: HashMap<String, Vec<(usize, u64)>>,
+    /// The leaves never stored (and every category within one).
+    never_stored: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +208,7 @@ impl Floor {
         });
         let (gpc_everywhere, gpc_places) = facts::gpc(policy);
         let secrets = mask(&Categories::flagged(policy, |c| c.secret));
+        let never_stored = mask(&cats.within_flagged(policy, |c| c.never_stored));
         let recipients = policy
             .recipients
             .iter()
@@ -250,6 +253,7 @@ impl Floor {
                 })
                 .collect(),
             recipients,
+            never_stored,
             purposes,
         }
     }
@@ -274,7 +278,7 @@ impl Floor {
             return false;
         }
         if query.action == Action::Store {
-            return true;
+            return requested & self.never_stored == 0;
         }
         if state.restricted
             || (state.objects_to_direct_marketing && p.marketing)

@@ -112,6 +112,7 @@ pub fn cases() -> Vec<Case> {
     let shop = "course-shop";
     let iot = "iot-platform";
     let email = &["user.contact.email"];
+    let card = &["user.financial.credit_card"];
     let marketing_mail = Query {
         communication: Some("marketing_email"),
         channel: Some(Channel::Email),
@@ -454,6 +455,28 @@ pub fn cases() -> Vec<Case> {
             Query {
                 action: Action::Store,
                 ..q("provide_services", email)
+            },
+            ALLOW,
+        ),
+        case(
+            "kids_store_card_never_stored",
+            "card numbers are never stored (KIDS-10)",
+            kids,
+            gb_parent.clone(),
+            Query {
+                action: Action::Store,
+                ..q("payment", card)
+            },
+            DENY,
+        ),
+        case(
+            "kids_store_billing_name",
+            "what is not a card number may be kept for payment (KIDS-10)",
+            kids,
+            gb_parent.clone(),
+            Query {
+                action: Action::Store,
+                ..q("payment", &["user.contact.name"])
             },
             ALLOW,
         ),

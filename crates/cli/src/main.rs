@@ -2,12 +2,14 @@
 //! calls the library crates and prints. Nothing here is needed by a test or
 //! another crate.
 
+mod collections;
 mod dataset;
 mod keys;
 mod law;
 mod ledger;
 mod output;
 mod policy;
+mod redact;
 mod request;
 mod serve;
 
@@ -75,6 +77,21 @@ enum Command {
     /// export, erasure, rectification, restriction, objection, right to know.
     #[command(subcommand)]
     Request(request::RequestCommand),
+    /// Take what the policy never stores out of free text (a support ticket,
+    /// a note): payment card numbers (13 to 19 digits, Luhn-valid, in one
+    /// run or groups separated by single spaces or dashes) where a card
+    /// category is never stored, and each never-stored category's
+    /// `patterns`. Prints the text with each finding replaced by its masked
+    /// form (`[•••• 4242]`), and what was found on stderr.
+    ///
+    /// Exit code 0 when nothing was found, 1 when something was, 2 when it
+    /// could not run (a policy that does not check, a file unreadable, not
+    /// UTF-8 or over 1 MiB). Examples: vow redact ticket.txt;
+    /// pbpaste | vow redact --policy policy.yaml --json
+    Redact(redact::RedactArgs),
+    /// Collection points: check a submission against what a point collects.
+    #[command(subcommand)]
+    Collections(collections::CollectionsCommand),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +106,8 @@ fn main() -> ExitCode {
         Command::Ledger(command) => ledger::run(command),
         Command::Dataset(command) => dataset::run(command),
         Command::Request(command) => request::run(command),
+        Command::Redact(args) => redact::redact(args),
+        Command::Collections(command) => collections::run(command),
     };
     match result {
         Ok(code) => code,

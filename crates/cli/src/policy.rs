@@ -217,7 +217,7 @@ impl FailOn {
 
 /// Checks a file for a command that needs a valid policy: prints the check
 /// errors and returns `None` when there are any.
-fn load_valid(path: &Path, json: bool) -> anyhow::Result<Option<Checked>> {
+pub(crate) fn load_valid(path: &Path, json: bool) -> anyhow::Result<Option<Checked>> {
     match load(path)? {
         Ok(checked) => Ok(Some(checked)),
         Err(report) => {

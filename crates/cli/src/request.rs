@@ -539,7 +539,31 @@ async fn create(args: CreateArgs) -> anyhow::Result<ExitCode> {
     let desk = opened.desk(&vow_dsr::runner::Quiet);
     let case = desk.create(opening, now).await;
     opened.store.close().await;
-    let case = case?;
+    let case = match case {
+        // Refused before anything is recorded: the field, and why (AGENCY-13).
+        Err(
+            ref refused @ DeskError::Immutable {
+                ref column,
+                ref category,
+                ..
+            },
+        ) => {
+            if args.json {
+                print_json(&serde_json::json!({
+                    "refused": {
+                        "code": "immutable_field",
+                        "column": column,
+                        "category": category,
+                        "message": refused.to_string(),
+                    }
+                }))?;
+            } else {
+                eprintln!("refused: {refused}");
+            }
+            return Ok(ExitCode::from(EXIT_FINDINGS));
+        }
+        other => other?,
+    };
     report(&case, args.json)?;
     Ok(ExitCode::from(match case.request.state {
         RequestState::Denied { .. } => EXIT_FINDINGS,

@@ -325,3 +325,145 @@ fn ledger_verify_needs_the_key() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("no store at"), "{}", stderr(&out));
 }
+
+fn example(name: &str) -> String {
+    workspace()
+        .join("examples")
+        .join(name)
+        .join("policy.yaml")
+        .display()
+        .to_string()
+}
+
+/// `vow` with `input` on standard input.
+fn vow_in(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vow"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env_remove("VOW_POLICY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vow runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// EDU-07, KIDS-10: `vow redact` takes card numbers and the security code
+/// out of a ticket, says what it found, and exits 1 when it found any.
+#[test]
+fn edu_07_redact_takes_card_numbers_out_of_a_ticket() {
+    let policy = example("edtech-classroom");
+    let ticket = "Paid with 4242 4242 4242 4242, CVV 123. Order 2026-1207.\n";
+    let out = vow_in(&["redact", "--policy", &policy], ticket);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Paid with [•••• 4242], [•••]. Order 2026-1207.\n"
+    );
+    assert!(
+        stderr(&out).contains("redacted user.financial.credit_card at bytes 10..29: •••• 4242"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ticket.txt");
+    std::fs::write(&file, ticket).unwrap();
+    let out = vow(&[
+        "redact",
+        file.to_str().unwrap(),
+        "--policy",
+        &policy,
+        "--json",
+    ]);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["found"][0]["start"], 10);
+    assert_eq!(json["found"][0]["end"], 29);
+    assert_eq!(json["found"][0]["masked"], "•••• 4242");
+    assert_eq!(
+        json["categories"],
+        serde_json::json!(["user.financial.credit_card"])
+    );
+
+    // Nothing to take out: exit 0, the text as it was.
+    let out = vow_in(&["redact", "-", "--policy", &policy], "order 2026-1207");
+    assert_eq!(code(&out), 0);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "order 2026-1207");
+
+    // Over 1 MiB: refused, saying what to do.
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "a".repeat((1 << 20) + 1)).unwrap();
+    let out = vow(&["redact", big.to_str().unwrap(), "--policy", &policy]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("larger than 1048576 bytes (1 MiB)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// EDU-01: `vow collections check` names what a submission lacks or
+/// carries too much, exits 1 then, 0 when it may be taken, 2 for an
+/// unknown point.
+#[test]
+fn edu_01_collections_check_names_what_is_missing_or_extra() {
+    let policy = example("edtech-classroom");
+    let out = vow(&[
+        "collections",
+        "check",
+        "contact_me",
+        "--categories",
+        "user.contact.name,user.financial.credit_card",
+        "--policy",
+        &policy,
+    ]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("refused: `contact_me` may not take this submission"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "`contact_me` requires `user.contact.email`, which the submission does not carry"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("`contact_me` does not collect `user.financial.credit_card`"),
+        "{err}"
+    );
+
+    let out = vow(&[
+        "collections",
+        "check",
+        "contact_me",
+        "--categories",
+        "user.contact.name,user.contact.email",
+        "--policy",
+        &policy,
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["allowed"], true);
+    assert_eq!(json["promises"], serde_json::json!(["EDU-01", "EDU-06"]));
+
+    let out = vow(&["collections", "check", "newsletter", "--policy", &policy]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("`newsletter` is not a collection point of the policy in force; it declares registration, purchase, contact_me"),
+        "{}",
+        stderr(&out)
+    );
+}

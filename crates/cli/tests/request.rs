@@ -44,6 +44,8 @@ struct Setup {
     _dir: tempfile::TempDir,
     data: PathBuf,
     db: PathBuf,
+    /// The policy the commands work under [default: the kids-coding-franchise example].
+    policy: PathBuf,
 }
 
 impl Setup {
@@ -91,14 +93,15 @@ impl Setup {
             _dir: dir,
             data,
             db,
+            policy: PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../examples/kids-coding-franchise/policy.yaml"
+            )),
         }
     }
 
     fn vow(&self, args: &[&str], failpoint: Option<&str>) -> Output {
-        let policy = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/kids-coding-franchise/policy.yaml"
-        );
+        let policy = &self.policy;
         let mut command = Command::new(env!("CARGO_BIN_EXE_vow"));
         command.args(args).arg("--data-dir").arg(&self.data);
         // The commands that work under the policy take it.
@@ -108,7 +111,7 @@ impl Setup {
                 "create" | "verify" | "run" | "export" | "extend" | "deny" | "acknowledge"
             )
         {
-            command.args(["--policy", policy]);
+            command.arg("--policy").arg(policy);
         }
         command
             .env_remove("VOW_LEDGER_KEY")
@@ -406,6 +409,81 @@ fn an_access_request_is_exported_as_a_package() {
     );
     let bytes = std::fs::read(&zip).unwrap();
     assert_eq!(&bytes[..2], b"PK");
+}
+
+/// AGENCY-13: `vow request create` refuses a rectification of a field the
+/// policy declares immutable, naming it and saying why, and records
+/// nothing; without it, the request opens and the mutable field changes.
+#[test]
+fn agency_13_a_rectification_of_an_immutable_field_is_refused() {
+    let mut s = Setup::new();
+    let policy = std::fs::read_to_string(&s.policy).unwrap().replace(
+        "{id: user.contact.email, name: E-mail address, sources: [subject, controller]}",
+        "{id: user.contact.email, name: E-mail address, sources: [subject, controller], immutable: true}",
+    );
+    assert!(policy.contains("immutable: true"));
+    s.policy = s.data.join("policy.yaml");
+    std::fs::write(&s.policy, policy).unwrap();
+    let create = |set: &[&str], json: bool| {
+        let mut args = vec![
+            "request",
+            "create",
+            "--right",
+            "rectification",
+            "--subject",
+            "luisg@embraer.com.br",
+            "--jurisdiction",
+            "GB",
+            "--id",
+            "req-13",
+        ];
+        for value in set {
+            args.extend(["--set", value]);
+        }
+        if json {
+            args.push("--json");
+        }
+        s.vow(&args, None)
+    };
+    let refused = create(&["City=Curitiba", "Email=luis@example.com"], false);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("refused: `Email` cannot be changed: it holds E-mail address (`user.contact.email`), which the privacy policy declares immutable"),
+        "{err}"
+    );
+    let refused = create(&["Email=luis@example.com"], true);
+    assert_eq!(refused.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(json["refused"]["code"], "immutable_field");
+    assert_eq!(json["refused"]["column"], "Email");
+    assert_eq!(json["refused"]["category"], "user.contact.email");
+    let listed = s.json(&["request", "list", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+
+    let opened = create(&["City=Curitiba"], true);
+    assert_eq!(
+        opened.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    s.json(&[
+        "request", "verify", "req-13", "--method", "account", "--json",
+    ]);
+    let done = s.json(&["request", "run", "req-13", "--json"]);
+    assert_eq!(
+        done[0]["request"]["state"]["state"], "completed",
+        "{}",
+        done[0]
+    );
+    assert_eq!(
+        sql(
+            &s.db,
+            "SELECT City || ' ' || Email FROM Customer WHERE CustomerId = 1"
+        ),
+        "Curitiba luisg@embraer.com.br"
+    );
 }
 
 /// Staff extend one request and refuse another, having told the person

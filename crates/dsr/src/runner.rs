@@ -335,6 +335,16 @@ pub enum DeskError {
     Transition(#[from] InvalidTransition),
     #[error("{0}")]
     Invalid(String),
+    /// A rectification names a field whose category the policy declares
+    /// immutable (AGENCY-13): nothing is opened.
+    #[error("`{column}` cannot be changed: it holds {name} (`{category}`), which the privacy policy declares immutable, so no rectification may set it{}; ask without it (the other fields can still be corrected)", dataset.as_ref().map(|d| format!(" in dataset `{d}`")).unwrap_or_default())]
+    Immutable {
+        column: String,
+        dataset: Option<String>,
+        category: String,
+        /// The category's name in the policy's default language.
+        name: String,
+    },
     /// The mail server refused or could not be reached; nothing was
     /// recorded (a code sent is kept), so the step can be taken again.
     #[error("the e-mail could not be sent: {0}")]
@@ -398,6 +408,9 @@ impl<S: Store> Desk<'_, S> {
                 )));
             }
         }
+        if let Some(refused) = self.immutable(&opening.changes) {
+            return Err(refused);
+        }
         let previous = self.previous(&opening.new.subject).await?;
         let mut new = opening.new;
         if let Some(agent) = &new.agent
@@ -454,6 +467,47 @@ impl<S: Store> Desk<'_, S> {
         };
         self.save(&mut case, now).await?;
         Ok(case)
+    }
+
+    /// The first change that would set a field of an immutable category
+    /// (AGENCY-13), as the refusal: the column's category in the subject
+    /// table of each dataset the change reaches, against the policy.
+    pub fn immutable(&self, changes: &[Change]) -> Option<DeskError> {
+        changes.iter().find_map(|change| {
+            self.targets
+                .iter()
+                .filter(|t| change.dataset.as_ref().is_none_or(|d| d == &t.dataset.id))
+                .find_map(|t| {
+                    let dataset = &t.dataset;
+                    let table = dataset
+                        .tables
+                        .iter()
+                        .find(|s| s.table == dataset.subject.table)?;
+                    let key = table
+                        .columns
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(&change.column))?
+                        .1
+                        .category
+                        .as_ref()?;
+                    let category = self.policy.immutable_category(key)?;
+                    Some(DeskError::Immutable {
+                        column: change.column.clone(),
+                        dataset: change.dataset.clone(),
+                        category: category.id.to_string(),
+                        name: category
+                            .name
+                            .get(
+                                self.policy
+                                    .policy
+                                    .languages
+                                    .first()
+                                    .map_or("en", |l| l.as_str()),
+                            )
+                            .to_owned(),
+                    })
+                })
+        })
     }
 
     /// The request's record, with the ledger caught up with its steps.

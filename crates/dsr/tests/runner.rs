@@ -555,6 +555,65 @@ async fn rectification_sets_the_fields_with_an_audit_record() {
     fx.store.close().await;
 }
 
+/// AGENCY-13: a field whose category the policy declares immutable is
+/// never rectified: the request is refused when it is opened, naming the
+/// field and why, and nothing is recorded; a mutable field still changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agency_13_rectification_of_an_immutable_field_is_refused() {
+    let mut fx = Fixture::new().await;
+    // The e-mail address is the account's login here: it cannot be changed.
+    fx.policy
+        .categories
+        .iter_mut()
+        .find(|c| c.id.as_str() == "user.contact.email")
+        .expect("the example declares e-mail addresses")
+        .immutable = true;
+    let chinook = common::chinook_sqlite();
+    let targets = [target("chinook", &chinook.url, fx.dir.path())];
+    let desk = fx.desk(&targets);
+    let email = "luisg@embraer.com.br";
+    let mut open = opening("req-13", RequestKind::Rectification, email, "GB");
+    open.changes = vec![
+        Change {
+            column: "City".into(),
+            value: Some("Curitiba".into()),
+            dataset: None,
+        },
+        Change {
+            // Compared as the database does, whatever the case.
+            column: "email".into(),
+            value: Some("luis@example.com".into()),
+            dataset: Some("chinook".into()),
+        },
+    ];
+    let refused = desk.create(open.clone(), utc(2, 9)).await.unwrap_err();
+    assert!(
+        matches!(&refused, vow_dsr::runner::DeskError::Immutable { category, .. } if category == "user.contact.email"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        refused.to_string(),
+        "`email` cannot be changed: it holds E-mail address (`user.contact.email`), which the privacy policy declares immutable, so no rectification may set it in dataset `chinook`; ask without it (the other fields can still be corrected)"
+    );
+    assert!(fx.store.request("req-13").await.unwrap().is_none());
+    assert!(request_events(&fx.store, email, "req-13").await.is_empty());
+
+    // Without it, the mutable field changes.
+    open.changes.truncate(1);
+    desk.create(open, utc(2, 9)).await.unwrap();
+    desk.checked("req-13", VerificationMethod::Account, staff(), utc(2, 9))
+        .await
+        .unwrap();
+    let case = desk.run("req-13", utc(2, 10)).await.unwrap();
+    assert_eq!(case.request.state, RequestState::Completed);
+    let db = Database::connect(&chinook.url).await.unwrap();
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM Customer WHERE CustomerId = 1 AND City = 'Curitiba' AND Email = 'luisg@embraer.com.br'").await,
+        1
+    );
+    fx.store.close().await;
+}
+
 /// KIDS-15: the right to know lists the categories held, their sources,
 /// the purposes, and what was disclosed to whom in the last 12 months,
 /// from the ledger's disclosure events (an older one is left out).

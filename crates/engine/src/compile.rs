@@ -118,6 +118,12 @@ pub struct CompiledPolicy {
     communication_index: HashMap<String, usize>,
     /// Categories that are secrets: never disclosed.
     pub secrets: Bits,
+    /// Categories never stored (card numbers), with every declared
+    /// category within one: a decision to store them is denied (EDU-07,
+    /// KIDS-10).
+    pub never_stored: Bits,
+    /// The promises of the never-stored categories, for the denial.
+    pub never_stored_promises: Vec<String>,
     /// Categories that may be collected about a child.
     pub allowed_for_children: Bits,
     pub children: Option<ChildrenRule>,
@@ -293,6 +299,25 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
         version: policy.policy.version.clone(),
         categories,
         secrets: flagged(|c| c.secret),
+        never_stored: {
+            let mut bits = Bits::default();
+            for c in policy.categories.iter().filter(|c| c.never_stored) {
+                if let Some(covered) = category_sets.get(c.id.as_str()) {
+                    bits.union_with(covered);
+                }
+            }
+            bits
+        },
+        never_stored_promises: {
+            let mut ids: Vec<String> = policy
+                .categories
+                .iter()
+                .filter(|c| c.never_stored)
+                .flat_map(|c| promises(&c.promises))
+                .collect();
+            ids.dedup();
+            ids
+        },
         allowed_for_children: flagged(|c| c.allowed_for_children),
         category_sets,
         purposes,

@@ -208,7 +208,9 @@ pub fn decide<'p>(
     }
     erased(&mut d, state, query);
     if query.action == Action::Store {
-        // Keeping data needs no more than a declared purpose and category.
+        // Keeping data needs no more than a declared purpose and category,
+        // and one the policy does not promise never to keep.
+        never_stored(&mut d, policy, &requested);
         d.note(element, &purpose.promises, Message::Storage);
         return d;
     }
@@ -291,6 +293,25 @@ pub fn decide<'p>(
         obligations.push(Obligation::NotifyParent);
     }
     d
+}
+
+/// What the policy promises never to keep (card numbers, EDU-07,
+/// KIDS-10) is not stored, whatever the purpose; passing it to a processor
+/// is a use, judged by the other rules.
+fn never_stored<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, requested: &Bits) {
+    if policy.never_stored.is_empty() {
+        return;
+    }
+    let kept = requested.intersection(&policy.never_stored);
+    if let Some(first) = kept.iter().next() {
+        d.deny(
+            Element::Named("category", Cow::Borrowed(policy.categories[first].as_str())),
+            &policy.never_stored_promises,
+            Message::NeverStored {
+                categories: policy.category_list(kept),
+            },
+        );
+    }
 }
 
 /// An erased person's data is not used again (it may still be kept where

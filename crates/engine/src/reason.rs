@@ -173,6 +173,10 @@ pub enum Message<'p> {
     Restricted,
     Erased,
     Storage,
+    /// Categories the policy promises never to store.
+    NeverStored {
+        categories: CategoryList<'p>,
+    },
     Objection {
         purpose: &'p str,
     },
@@ -341,6 +345,7 @@ impl Message<'_> {
             Restricted => "restricted",
             Erased => "erased",
             Storage => "storage",
+            NeverStored { .. } => "never-stored",
             Objection { .. } => "objection",
             ObjectionToDirectMarketing => "objection-direct-marketing",
             MembershipDenies { .. } => "membership-denies",
@@ -397,6 +402,7 @@ impl fmt::Display for Message<'_> {
             Restricted => f.write_str("processing is restricted at the person's request: the data may only be stored"),
             Erased => f.write_str("the person's data was erased at their request; it may not be used again unless they give it anew"),
             Storage => f.write_str("storing the data is allowed"),
+            NeverStored { categories } => write!(f, "{categories} is never stored, as the policy promises: it may only be passed to a processor; take it out of free text before keeping it (vow redact)"),
             Objection { purpose } => write!(f, "the person objected to `{purpose}`"),
             ObjectionToDirectMarketing => f.write_str("the person objected to direct marketing; that objection always wins"),
             MembershipDenies { membership, purpose } => write!(f, "while a member of `{membership}`, the person's data is never used for `{purpose}`"),

@@ -217,9 +217,16 @@ proptest! {
         let (_, after, _, _) = run(&case, all, |state, _| state.restricted = true);
         prop_assert!(!after.allowed);
         let (_, stored, _, _) = run(&case, all, |state, query| { state.restricted = true; query.action = Action::Store; query.recipient = None; });
-        // Storage is judged only on a declared purpose and category.
+        // Storage is judged only on a declared purpose and category, and
+        // on what the policy promises never to store (EDU-07, KIDS-10).
         let denial_rules: Vec<_> = stored.reasons.iter().map(|r| r.rule).filter(|_| !stored.allowed).collect();
-        prop_assert!(denial_rules.iter().all(|r| r.starts_with("category")), "{:?}", stored);
+        prop_assert!(denial_rules.iter().all(|r| r.starts_with("category") || *r == "never-stored"), "{:?}", stored);
+        let (_, policy) = &all[case.example];
+        let never_stored = case.categories.iter().any(|c| {
+            let key = &policy.categories[c % policy.categories.len()].id;
+            policy.categories.iter().any(|k| k.never_stored && (key.is_within(&k.id) || k.id.is_within(key)))
+        });
+        prop_assert_eq!(never_stored, denial_rules.contains(&"never-stored"), "{:?}", stored);
     }
 
     /// The projection sent to a recipient never holds a category it may not receive.

@@ -205,6 +205,64 @@ fn edu_07_card_data_goes_only_to_the_payment_processor() {
 }
 
 #[test]
+fn edu_07_card_numbers_are_never_stored() {
+    // promise: EDU-07, KIDS-10
+    for name in ["edtech-classroom", "kids-coding-franchise"] {
+        let p = policy(name);
+        let buyer = SubjectState {
+            jurisdiction: Some("GB".into()),
+            ..Default::default()
+        };
+        let purpose = "payment";
+        let store = |categories: &'static [&'static str]| Query {
+            action: Action::Store,
+            ..q(purpose, categories)
+        };
+        // Keeping the card number is denied, for the purpose that may use it.
+        let d = decide(&p, &buyer, &store(&["user.financial.credit_card"]), now());
+        assert!(!d.allowed, "{name}: {d:?}");
+        assert_eq!(rules(&d), ["never-stored"], "{name}");
+        assert_eq!(
+            d.reasons[0].message.to_string(),
+            "user.financial.credit_card is never stored, as the policy promises: it may only be passed to a processor; take it out of free text before keeping it (vow redact)"
+        );
+        assert_eq!(
+            d.reasons[0].element.to_string(),
+            "category user.financial.credit_card"
+        );
+        assert!(
+            d.reasons[0]
+                .promises
+                .iter()
+                .any(|p| p == "EDU-07" || p == "KIDS-10"),
+            "{:?}",
+            d.reasons[0].promises
+        );
+        // Along with what may be kept, it is still denied; without it, allowed.
+        let with_name = store(&["user.contact.name", "user.financial.credit_card"]);
+        assert!(!decide(&p, &buyer, &with_name, now()).allowed, "{name}");
+        assert!(
+            decide(&p, &buyer, &store(&["user.contact.name"]), now()).allowed,
+            "{name}"
+        );
+    }
+    // Passing it to the processor stays as the other rules decide.
+    let p = policy("edtech-classroom");
+    let buyer = SubjectState {
+        jurisdiction: Some("GB".into()),
+        ..Default::default()
+    };
+    let to_braintree = Query {
+        recipient: Some("braintree"),
+        ..q("payment", &["user.financial.credit_card"])
+    };
+    assert!(decide(&p, &buyer, &to_braintree, now()).allowed);
+    // A policy that never promised it stores card data as before.
+    let agency = policy("dev-agency");
+    assert!(agency.never_stored.is_empty());
+}
+
+#[test]
 fn edu_09_region_statistics_are_aggregate_only() {
     // promise: EDU-09
     let p = policy("edtech-classroom");

@@ -18,8 +18,10 @@ pub mod index;
 pub mod law;
 pub mod lint;
 pub mod model;
+pub mod redact;
 pub mod render;
 pub mod source;
+pub mod submission;
 pub mod taxonomy;
 
 pub use check::{Checked, check};

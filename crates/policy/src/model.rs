@@ -104,6 +104,26 @@ pub struct Policy {
     pub security: Option<Security>,
 }
 
+impl Policy {
+    /// The most specific declared category `key` is within, if any.
+    pub fn category_of(&self, key: &CategoryKey) -> Option<&Category> {
+        self.categories
+            .iter()
+            .filter(|c| key.is_within(&c.id))
+            .max_by_key(|c| c.id.as_str().len())
+    }
+
+    /// The declared category that makes `key` immutable: `key`'s own or
+    /// one it is within marked `immutable` (AGENCY-13). A rectification of
+    /// it is refused.
+    pub fn immutable_category(&self, key: &CategoryKey) -> Option<&Category> {
+        self.categories
+            .iter()
+            .filter(|c| c.immutable && key.is_within(&c.id))
+            .max_by_key(|c| c.id.as_str().len())
+    }
+}
+
 /// What this document is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -321,8 +341,17 @@ pub struct Category {
     #[serde(default, skip_serializing_if = "is_false")]
     pub allowed_for_children: bool,
     /// Never stored by the organisation (passed straight to a processor, like card numbers).
+    /// A decision to store it is denied, and `vow redact` (`POST /v1/redact`)
+    /// finds it in free text: payment card numbers (Luhn-valid) for a
+    /// category within `user.financial.credit_card`, `patterns` for others.
     #[serde(default, skip_serializing_if = "is_false")]
     pub never_stored: bool,
+    /// For a `never_stored` category only: regular expressions (Rust `regex`
+    /// syntax, at most 16 of at most 1,000 characters each) that find it in
+    /// free text, so that a support ticket is kept without it
+    /// (`IBAN: [A-Z]{2}\d{2}[A-Z0-9]{11,30}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
     /// A secret (password, token): never exported in clear, never sent to a recipient.
     #[serde(default, skip_serializing_if = "is_false")]
     pub secret: bool,

@@ -386,6 +386,51 @@ fn l027_child_category_not_allowed() {
     );
 }
 
+#[test]
+fn l032_never_stored_but_retained() {
+    // promise: EDU-07, KIDS-10 — what is never stored is not retained either
+    let card = (
+        "categories:\n",
+        "categories:\n  - {id: user.financial.credit_card, name: Card number, never_stored: true}\n",
+    );
+    let kept = (
+        "retention:\n",
+        "retention:\n  - {id: cards, categories: [user.financial.credit_card], keep: {for: 1 year}}\n",
+    );
+    assert_fires("L032", &case("", &[card, kept]));
+    let not_stored = (
+        "retention:\n",
+        "retention:\n  - {id: cards, categories: [user.financial.credit_card], keep: not_stored}\n",
+    );
+    assert!(!codes(&case("", &[card, not_stored])).contains(&"L032"));
+    // `not_stored` on a category the engine is not told never to store.
+    let unflagged = (
+        "categories:\n",
+        "categories:\n  - {id: user.financial.credit_card, name: Card number}\n",
+    );
+    assert_fires("L032", &case("", &[unflagged, not_stored]));
+}
+
+#[test]
+fn l033_never_stored_not_findable() {
+    // promise: EDU-07 — vow redact finds what is never stored
+    let iban = (
+        "categories:\n",
+        "categories:\n  - {id: user.financial.bank_account, name: IBAN, never_stored: true}\n",
+    );
+    assert_fires("L033", &case("", &[iban]));
+    let with_pattern = (
+        "categories:\n",
+        "categories:\n  - {id: user.financial.bank_account, name: IBAN, never_stored: true, patterns: ['\\b[A-Z]{2}\\d{2}[A-Z0-9]{11,30}\\b']}\n",
+    );
+    assert!(!codes(&case("", &[with_pattern])).contains(&"L033"));
+    let card = (
+        "categories:\n",
+        "categories:\n  - {id: user.financial.credit_card, name: Card number, never_stored: true}\n",
+    );
+    assert!(!codes(&case("", &[card])).contains(&"L033"));
+}
+
 /// Every lint has a test above and a section in docs/lints.md.
 #[test]
 fn every_lint_is_tested_and_documented() {

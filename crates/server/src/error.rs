@@ -58,6 +58,9 @@ codes! {
     KeyNotFound = "key_not_found", NOT_FOUND, "No API key has this id.";
     RequestNotFound = "request_not_found", NOT_FOUND, "No data-subject request has this id.";
     IdentityNotFound = "identity_not_found", NOT_FOUND, "No subject is linked to this e-mail address, phone number, account id or browser.";
+    ImmutableField = "immutable_field", UNPROCESSABLE_ENTITY, "A rectification names a field whose category the policy declares immutable.";
+    TextTooLarge = "text_too_large", PAYLOAD_TOO_LARGE, "The text to redact is larger than 1 MiB.";
+    CollectionPointNotFound = "collection_point_not_found", NOT_FOUND, "The policy in force declares no collection point with this id.";
     InvalidTransition = "invalid_transition", CONFLICT, "The request's state does not allow this step (it is closed, not verified, or the check is not one it accepts).";
     BannerOutdated = "banner_outdated", CONFLICT, "The banner choice was made on a banner that is not the one in force.";
     NotExportable = "not_exportable", CONFLICT, "The request is not an access or portability request, or is not completed yet.";

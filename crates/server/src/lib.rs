@@ -44,6 +44,8 @@ pub fn app(state: AppState) -> Router {
     use routes::*;
     let api = Router::new()
         .route("/decisions", post(decisions::decisions))
+        .route("/redact", post(redact::redact))
+        .route("/collections/{point}/check", post(collections::check))
         .route("/subjects", get(subjects::list))
         .route(
             "/subjects/{subject}",

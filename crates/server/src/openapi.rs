@@ -17,6 +17,8 @@ use crate::routes;
     ),
     paths(
         routes::decisions::decisions,
+        routes::redact::redact,
+        routes::collections::check,
         routes::subjects::list,
         routes::subjects::show,
         routes::subjects::attributes,

@@ -28,6 +28,9 @@ pub struct PolicyInForce {
     pub reconsent: Vec<Reconsent>,
     /// Whether this start recorded the version for the first time.
     pub newly_recorded: bool,
+    /// The never-stored categories' finders (`POST /v1/redact`), their
+    /// patterns compiled once.
+    pub redactor: vow_policy::redact::Redactor,
 }
 
 /// Consents to `purpose` given before `before` must be asked again.
@@ -85,7 +88,9 @@ pub async fn load<S: Store>(store: &S, name: &str, text: &str) -> Result<PolicyI
     }
     let json = serde_json::to_value(&checked.policy).expect("a policy serialises");
     let banner = crate::banner::config(&checked.policy);
+    let redactor = vow_policy::redact::Redactor::new(&checked.policy);
     Ok(PolicyInForce {
+        redactor,
         checked,
         compiled,
         sha256,

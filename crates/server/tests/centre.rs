@@ -431,6 +431,95 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
     state.store.close().await;
 }
 
+/// AGENCY-13: where the policy declares a category immutable (here the
+/// e-mail address, the account's login), the correction form does not
+/// offer its field, and a form posted with it anyway is refused with the
+/// reason on the page; nothing is opened. The other fields stay offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agency_13_the_centre_does_not_correct_an_immutable_field() {
+    let sink = Sink::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    common::chinook(dir.path());
+    let policy = common::example("kids-coding-franchise").replace(
+        "{id: user.contact.email, name: E-mail address, sources: [subject, controller]}",
+        "{id: user.contact.email, name: E-mail address, sources: [subject, controller], immutable: true}",
+    );
+    assert!(policy.contains("immutable: true"));
+    let (url, state) = common::browser::serve_text_in(
+        dir.path(),
+        &policy,
+        Settings {
+            mail: Some(sink.config()),
+            ..Settings::default()
+        },
+    )
+    .await;
+    record(
+        &state,
+        "customer-1",
+        vec![
+            email_of(&state, "luisg@embraer.com.br"),
+            vow_store::EventKind::AttributesSet {
+                jurisdiction: Some("GB".into()),
+                birth_date: None,
+                kind: Some("parent".into()),
+                attributes: Default::default(),
+            },
+        ],
+    )
+    .await;
+    let driver = Driver::start().await;
+    let s = driver.session(1280, 1100).await;
+    sign_in(&s, &url, &sink, "luisg@embraer.com.br").await;
+    s.go(&format!("{url}/centre/me?lang=en")).await;
+    s.until("document.getElementById('field')").await;
+    let offered = s
+        .js("return [...document.querySelectorAll('#field option')].map(o => o.value)")
+        .await;
+    let offered: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(offered.contains(&"chinook/LastName"), "{offered:?}");
+    assert!(!offered.contains(&"chinook/Email"), "{offered:?}");
+    // The form says what it leaves out, and why.
+    assert_eq!(
+        s.js("return document.getElementById('fixed').textContent")
+            .await,
+        "These cannot be changed, as the privacy policy says: E-mail address (Email)."
+    );
+    s.js("document.getElementById('fixed').scrollIntoView({block: 'center'})")
+        .await;
+    s.screenshot("centre-immutable-form.png").await;
+
+    // The form, made to carry the e-mail field anyway (with the session's
+    // token, as a person editing the page would send it).
+    s.js("const o = document.createElement('option'); o.value = 'chinook/Email'; o.textContent = 'Email';           document.getElementById('field').appendChild(o); document.getElementById('field').value = 'chinook/Email';           document.getElementById('value').value = 'luis@example.com'")
+        .await;
+    s.click("form[action='/centre/me/rectify'] button").await;
+    s.until("document.querySelector('h1') && document.querySelector('h1').textContent != 'Your privacy'")
+        .await;
+    let page = s
+        .js("return document.querySelector('main').textContent")
+        .await;
+    assert!(
+        text(&page).contains(
+            "E-mail address (Email) cannot be changed: the privacy policy says it stays as it was first given."
+        ),
+        "{page}"
+    );
+    s.screenshot("centre-immutable.png").await;
+    assert_eq!(
+        s.axe_in("document.querySelector('main')").await,
+        Vec::<String>::new()
+    );
+    assert!(requests_of(&state, "customer-1").await.is_empty());
+    s.quit().await;
+    state.store.close().await;
+}
+
 /// The policy page shows what changed from the earlier version this server
 /// ran, and that version itself, as it read, in the reader's language.
 #[tokio::test]

@@ -34,6 +34,10 @@ fn body_for(method: &str, path: &str, banner: &Value) -> Option<Value> {
         }
         ("patch", "/v1/subjects/{subject}") => json!({"jurisdiction": "US"}),
         ("post", "/v1/keys") => json!({"name": "walked", "scopes": ["read"]}),
+        ("post", "/v1/redact") => json!({"text": "card 4242 4242 4242 4242"}),
+        ("post", "/v1/collections/{point}/check") => {
+            json!({"categories": ["user.contact.name", "user.contact.email"]})
+        }
         ("post", "/v1/requests") => {
             json!({"right": "access", "subject": "walker@example.com", "jurisdiction": "US"})
         }
@@ -64,6 +68,7 @@ fn concrete(path: &str, key_id: &str, request: &str) -> String {
         .replace("{id}", key_id)
         .replace("{request}", request)
         .replace("{guardian}", "parent-1")
+        .replace("{point}", "contact_me")
 }
 
 /// Steps that close or move an open request get one of their own per call.

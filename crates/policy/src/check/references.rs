@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::{DUPLICATE_ID, INVALID_COMBINATION, OUT_OF_RANGE, UNRESOLVED_REFERENCE};
+use super::{
+    DUPLICATE_ID, INVALID_COMBINATION, INVALID_FORMAT, OUT_OF_RANGE, UNRESOLVED_REFERENCE,
+};
 use crate::diagnostic::{Diagnostic, nearest};
 use crate::duration::Duration;
 use crate::ids::{CategoryKey, ElementId, Jurisdiction};
@@ -19,6 +21,7 @@ pub fn validate(policy: &Policy, index: &PolicyIndex) -> Vec<Diagnostic> {
         out: Vec::new(),
     };
     v.unique_ids();
+    v.category_patterns();
     v.purposes();
     v.memberships();
     v.subjects();
@@ -572,6 +575,58 @@ impl<'a> Validator<'a> {
                     .with_label("zero")
                     .with_help("remove `limit`, or allow at least one request"),
                 );
+            }
+        }
+    }
+
+    /// A never-stored category's patterns compile, within vow's limits
+    /// (`redact`); other categories have none (nothing would use them).
+    fn category_patterns(&mut self) {
+        use crate::redact::{MAX_PATTERNS, compile_pattern};
+        for (i, c) in self.policy.categories.iter().enumerate() {
+            let at = format!("/categories/{i}/patterns");
+            if c.patterns.is_empty() {
+                continue;
+            }
+            if !c.never_stored {
+                self.out.push(
+                    Diagnostic::error(
+                        &INVALID_COMBINATION,
+                        &at,
+                        format!("category `{}` has `patterns` but is not `never_stored`: patterns only find what may never be stored, so a ticket is kept without it", c.id),
+                    )
+                    .on_key()
+                    .with_help("add `never_stored: true` if the organisation never keeps it, or remove `patterns`"),
+                );
+                continue;
+            }
+            if c.patterns.len() > MAX_PATTERNS {
+                self.out.push(
+                    Diagnostic::error(
+                        &OUT_OF_RANGE,
+                        &at,
+                        format!(
+                            "category `{}` has {} patterns; at most {MAX_PATTERNS} are allowed",
+                            c.id,
+                            c.patterns.len()
+                        ),
+                    )
+                    .on_key()
+                    .with_help("join alternatives into one pattern with `|`"),
+                );
+            }
+            for (p, pattern) in c.patterns.iter().enumerate() {
+                if let Err(why) = compile_pattern(pattern) {
+                    self.out.push(
+                        Diagnostic::error(
+                            &INVALID_FORMAT,
+                            format!("{at}/{p}"),
+                            format!("pattern {} of category `{}` is not a regular expression vow can use: {why}", p + 1, c.id),
+                        )
+                        .with_label("invalid pattern")
+                        .with_help("write it in Rust `regex` syntax (https://docs.rs/regex/#syntax): no look-around or back-references; escape `\\` as `\\\\` inside double quotes"),
+                    );
+                }
             }
         }
     }

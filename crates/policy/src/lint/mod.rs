@@ -189,6 +189,12 @@ lints! {
     "L031" "no-statutory-deadline" Info rules::no_statutory_deadline,
         "No law vow knows sets a time to answer a request the policy grants in a jurisdiction: the policy's own deadline is all there is.",
         "docs/law.md (where the law sets no time)";
+    "L032" "never-stored-but-retained" Warning rules::never_stored_but_retained,
+        "A category marked `never_stored` has a retention rule that keeps it, or a retention rule says `not_stored` for a category not marked `never_stored` (so nothing stops it being stored).",
+        "GDPR Art. 5(1)(c) and (e); PCI DSS v4.0 Req. 3.2-3.3 (no storage of sensitive authentication data); EDU-07, KIDS-10";
+    "L033" "never-stored-not-findable" Info rules::never_stored_not_findable,
+        "A category marked `never_stored` is not a payment card category and has no `patterns`, so `vow redact` cannot find it in free text.",
+        "GDPR Art. 5(1)(c) (data minimisation); docs/cli.md (`vow redact`)";
     "L034" "condition-not-checked" Warning rules::condition_not_checked,
         "A communication's condition is written only in words: no decision depends on it.",
         "GDPR Art. 5(2) and Art. 24(1) (accountability: a stated rule is applied and can be shown to be)";

@@ -978,6 +978,64 @@ pub fn no_statutory_deadline(policy: &Policy, f: &mut Findings) {
     }
 }
 
+/// What is never stored has no retention period, and a rule that says
+/// `not_stored` is backed by the category's flag (which the engine
+/// enforces: a decision to store it is denied).
+pub fn never_stored_but_retained(policy: &Policy, f: &mut Findings) {
+    let never_stored = |key: &CategoryKey| {
+        policy
+            .categories
+            .iter()
+            .any(|c| c.never_stored && key.is_within(&c.id))
+    };
+    for (i, rule) in policy.retention.iter().enumerate() {
+        for (k, key) in rule.categories.iter().enumerate() {
+            let at = format!("/retention/{i}/categories/{k}");
+            let element = format!("retention rule `{}`", rule.id);
+            match rule.keep {
+                RetentionPeriod::NotStored if !never_stored(key) => {
+                    f.report(
+                        at,
+                        &element,
+                        format!("says `{key}` is not stored, but the category is not marked `never_stored`, so vow does not stop a decision to store it"),
+                        format!("add `never_stored: true` to category `{key}`"),
+                    );
+                }
+                RetentionPeriod::NotStored => {}
+                _ => {
+                    if let Some(c) = policy
+                        .categories
+                        .iter()
+                        .find(|c| c.never_stored && key.is_within(&c.id))
+                    {
+                        f.report(
+                            at,
+                            &element,
+                            format!("keeps `{key}`, which category `{}` says is never stored", c.id),
+                            "give it `keep: not_stored`, or remove `never_stored` from the category if it is kept",
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A never-stored category that `vow redact` can find in free text: a card
+/// category (found by the Luhn check), or one with `patterns`.
+pub fn never_stored_not_findable(policy: &Policy, f: &mut Findings) {
+    for (i, c) in policy.categories.iter().enumerate() {
+        if c.never_stored && c.patterns.is_empty() && !crate::redact::is_card_category(&c.id) {
+            f.report(
+                format!("/categories/{i}"),
+                &format!("category `{}`", c.id),
+                "is never stored, but nothing finds it in free text: `vow redact` and `POST /v1/redact` will leave it in a ticket",
+                "add `patterns:` (regular expressions) that find it, such as `['\\b[A-Z]{2}\\d{2}[A-Z0-9]{11,30}\\b']` for an IBAN",
+            );
+        }
+    }
+}
+
 /// A condition for sending a message that is only words: the engine sends
 /// whatever it says. `when` is what the engine checks.
 pub fn condition_not_checked(policy: &Policy, f: &mut Findings) {

@@ -104,12 +104,15 @@ fn kind_channels(state: &AppState) -> Vec<Channel> {
 
 /// A field the person may ask to have corrected: a column of a dataset's
 /// subject table that holds a category of the policy, not a key, not a
-/// secret. `id` is `<dataset>/<column>`.
+/// secret. `id` is `<dataset>/<column>`. An `immutable` one (its category
+/// is, AGENCY-13) is not offered, and a form that names it anyway is
+/// refused with the reason.
 struct Correctable {
     id: String,
     dataset: String,
     column: String,
     label: String,
+    immutable: bool,
 }
 
 fn correctable(state: &AppState, lang: Language) -> Vec<Correctable> {
@@ -141,6 +144,7 @@ fn correctable(state: &AppState, lang: Language) -> Vec<Correctable> {
                 dataset: dataset.id.clone(),
                 column: column.clone(),
                 label: format!("{} ({column})", category_name(category)),
+                immutable: policy.immutable_category(category).is_some(),
             });
         }
     }
@@ -304,10 +308,18 @@ pub async fn me(
         })
         .map(|id| context! { id => *id, label => right_label(t, id) })
         .collect();
-    let fields: Vec<Value> = correctable(&state, language)
+    let (fixed, fields): (Vec<Correctable>, Vec<Correctable>) = correctable(&state, language)
+        .into_iter()
+        .partition(|f| f.immutable);
+    let fields: Vec<Value> = fields
         .into_iter()
         .map(|f| context! { id => f.id, label => f.label })
         .collect();
+    // What the policy says cannot be changed (AGENCY-13), named so that
+    // its absence from the list is not a mystery.
+    let fixed: Vec<String> = fixed.into_iter().map(|f| f.label).collect();
+    let fixed =
+        (!fixed.is_empty()).then(|| fill(t.correct_fixed, &[("fields", &fixed.join(", "))]));
     let children = if who.for_child() {
         Vec::new()
     } else {
@@ -342,6 +354,7 @@ pub async fn me(
             rights => rights,
             jurisdiction => current.jurisdiction.clone().unwrap_or_default(),
             fields => fields,
+            fixed => fixed,
             children => children,
         },
     );
@@ -506,6 +519,13 @@ pub async fn rectify(State(state): State<AppState>, headers: HeaderMap, body: St
             t.correct_unknown_field,
         );
     };
+    if target.immutable {
+        return refuse(
+            &view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &fill(t.correct_immutable, &[("field", &target.label)]),
+        );
+    }
     let value = field(&fields, "value").unwrap_or_default().trim();
     if value.chars().count() > 500 || value.chars().any(char::is_control) {
         return refuse(&view, StatusCode::UNPROCESSABLE_ENTITY, t.correct_no_value);
@@ -725,7 +745,9 @@ async fn open_request(
     let case = match desk.create(opening, now).await {
         Ok(case) => case,
         // What the form asked cannot be opened: say why.
-        Err(e @ (DeskError::Invalid(_) | DeskError::Transition(_))) => {
+        Err(
+            e @ (DeskError::Invalid(_) | DeskError::Transition(_) | DeskError::Immutable { .. }),
+        ) => {
             return Err(refuse(
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,

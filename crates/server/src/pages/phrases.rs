@@ -108,6 +108,10 @@ pub struct Phrases {
     pub correct_send: &'static str,
     pub correct_unknown_field: &'static str,
     pub correct_no_value: &'static str,
+    /// A field the policy declares immutable (AGENCY-13).
+    pub correct_immutable: &'static str,
+    /// Under the correction form: the fields it does not offer.
+    pub correct_fixed: &'static str,
 
     pub children_title: &'static str,
     pub children_intro: &'static str,
@@ -274,6 +278,8 @@ static EN: Phrases = Phrases {
     correct_send: "Ask for the correction",
     correct_unknown_field: "Choose one of the fields listed.",
     correct_no_value: "Give the right value.",
+    correct_fixed: "These cannot be changed, as the privacy policy says: {fields}.",
+    correct_immutable: "{field} cannot be changed: the privacy policy says it stays as it was first given. You can still ask for your other data to be corrected, or for this data to be erased.",
 
     children_title: "Your children",
     children_intro: "The organisation linked you to these people as their parent or guardian.",
@@ -422,6 +428,8 @@ static FR: Phrases = Phrases {
     correct_send: "Demander la rectification",
     correct_unknown_field: "Choisissez l'un des champs proposés.",
     correct_no_value: "Indiquez la bonne valeur.",
+    correct_fixed: "Ne peuvent pas être modifiés, comme le prévoit la politique de confidentialité : {fields}.",
+    correct_immutable: "{field} ne peut pas être modifié : la politique de confidentialité prévoit que cette donnée reste telle qu'elle a été donnée la première fois. Vous pouvez toujours demander la correction de vos autres données, ou l'effacement de celle-ci.",
 
     children_title: "Vos enfants",
     children_intro: "L'organisation vous a rattaché à ces personnes en tant que parent ou tuteur.",
@@ -570,6 +578,8 @@ static UK: Phrases = Phrases {
     correct_send: "Попросити виправлення",
     correct_unknown_field: "Оберіть одне з наведених полів.",
     correct_no_value: "Вкажіть правильне значення.",
+    correct_fixed: "Не можна змінити, як передбачає політика конфіденційності: {fields}.",
+    correct_immutable: "{field} не можна змінити: політика конфіденційності передбачає, що ці дані лишаються такими, якими їх було надано вперше. Ви й далі можете попросити виправити інші ваші дані або стерти ці.",
 
     children_title: "Ваші діти",
     children_intro: "Організація пов'язала вас із цими особами як батька, матір чи опікуна.",

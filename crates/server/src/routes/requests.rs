@@ -198,6 +198,12 @@ impl From<DeskError> for ApiError {
             ),
             DeskError::Transition(e) => ApiError::new(ErrorCode::InvalidTransition, e.to_string()),
             DeskError::Invalid(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+            DeskError::Immutable { ref column, .. } => {
+                let field = format!("changes.{column}");
+                ApiError::new(ErrorCode::ImmutableField, error.to_string())
+                    .field(field)
+                    .hint("leave this field out of `changes`; `GET /v1/policy` shows which categories are `immutable`")
+            }
             DeskError::NotExportable(message) => ApiError::new(ErrorCode::NotExportable, message),
             DeskError::Mail(message) => ApiError::new(ErrorCode::MailFailed, message)
                 .hint("check [mail] in vow.toml (or VOW_SMTP_*) and the mail server's log, then ask again"),

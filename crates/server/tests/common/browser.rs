@@ -251,8 +251,17 @@ pub async fn serve_in(
     policy: &str,
     settings: Settings,
 ) -> (String, vow_server::AppState) {
+    serve_text_in(dir, &super::example(policy), settings).await
+}
+
+/// [`serve_in`] with the policy's text rather than an example's name.
+pub async fn serve_text_in(
+    dir: &std::path::Path,
+    policy: &str,
+    settings: Settings,
+) -> (String, vow_server::AppState) {
     let path = dir.join("policy.yaml");
-    std::fs::write(&path, super::example(policy)).unwrap();
+    std::fs::write(&path, policy).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let config = Settings {

@@ -92,9 +92,23 @@ impl TestApp {
         TestApp::start(policy, Some(db)).await
     }
 
+    /// A server on SQLite running `policy`, with `tweak` applied to its
+    /// settings.
+    pub async fn start_with(policy: &str, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::start_tweaked(policy, None, tweak).await
+    }
+
     async fn start(policy: &str, database: Option<TestDatabase>) -> TestApp {
+        TestApp::start_tweaked(policy, database, |_| {}).await
+    }
+
+    async fn start_tweaked(
+        policy: &str,
+        database: Option<TestDatabase>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (state, started) = TestApp::prepare(&dir, policy, database.as_ref(), None)
+        let (state, started) = TestApp::prepare_with(&dir, policy, database.as_ref(), None, tweak)
             .await
             .expect("the server starts");
         TestApp {
@@ -168,16 +182,27 @@ impl TestApp {
         database: Option<&TestDatabase>,
         ledger_key_file: Option<PathBuf>,
     ) -> Result<(AppState, vow_server::serve::Started), vow_server::serve::ServeError> {
+        TestApp::prepare_with(dir, policy, database, ledger_key_file, |_| {}).await
+    }
+
+    async fn prepare_with(
+        dir: &tempfile::TempDir,
+        policy: &str,
+        database: Option<&TestDatabase>,
+        ledger_key_file: Option<PathBuf>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Result<(AppState, vow_server::serve::Started), vow_server::serve::ServeError> {
         let path = dir.path().join("policy.yaml");
         std::fs::write(&path, policy).expect("write policy");
-        let config = Settings {
+        let mut settings = Settings {
             data_dir: Some(dir.path().join("data")),
             policy: Some(path),
             database: database.as_ref().map(|d| d.url.clone()),
             ledger_key_file,
             ..Settings::default()
-        }
-        .resolve();
+        };
+        tweak(&mut settings);
+        let config = settings.resolve();
         let (state, started) = vow_server::serve::prepare(&config).await?;
         state
             .ready
