@@ -21,7 +21,7 @@ use vow_policy::model::{Channel, ChildrenPolicy, ConsentModel, LawfulBasis, Purp
 use crate::bits::Bits;
 use crate::compile::{CompiledPolicy, CompiledPurpose};
 use crate::reason::{CategoryList, Element, Message, Reason};
-use crate::state::SubjectState;
+use crate::state::{ConsentRecord, SubjectState};
 
 /// What is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -196,9 +196,7 @@ pub fn decide<'p>(
         );
     }
 
-    if state.restricted && query.action != Action::Store {
-        d.deny(Element::Fixed("subject"), &[], Message::Restricted);
-    }
+    restriction(&mut d, state, purpose, query);
     erased(&mut d, state, query);
     if query.action == Action::Store {
         // Keeping data needs no more than a declared purpose and category.
@@ -224,10 +222,13 @@ pub fn decide<'p>(
     let child = children(&mut d, policy, state, purpose, &requested, query, now);
     children_by_law(&mut d, policy, state, purpose, jurisdiction, now);
     signals(&mut d, policy, purpose, jurisdiction, query, now);
+    // Found by the query's id, equal to the purpose's and already in cache.
+    let consent = state.consent(query.purpose);
     basis_and_consent(
         &mut d,
         policy,
         state,
+        consent,
         purpose,
         jurisdiction,
         query.channel,
@@ -281,6 +282,31 @@ pub fn decide<'p>(
         obligations.push(Obligation::NotifyParent);
     }
     d
+}
+
+/// A restriction (GDPR Art. 18) denies everything but storage, and the
+/// use of the purposes the policy lets continue under it (Art. 18(2):
+/// legal claims, another person's rights), which their own rules decide.
+fn restriction<'p>(
+    d: &mut Decision<'p>,
+    state: &SubjectState,
+    purpose: &'p CompiledPurpose,
+    query: &Query,
+) {
+    if !state.restricted || query.action == Action::Store {
+        return;
+    }
+    if purpose.exempt_from_restriction && query.action == Action::Use {
+        d.note(
+            Element::purpose(&purpose.id),
+            &purpose.promises,
+            Message::RestrictionExempt {
+                purpose: &purpose.id,
+            },
+        );
+    } else {
+        d.deny(Element::Fixed("subject"), &[], Message::Restricted);
+    }
 }
 
 /// An erased person's data is not used again (it may still be kept where
@@ -648,6 +674,7 @@ fn basis_and_consent<'p>(
     d: &mut Decision<'p>,
     policy: &'p CompiledPolicy,
     state: &SubjectState,
+    consent: Option<&ConsentRecord>,
     purpose: &'p CompiledPurpose,
     jurisdiction: Option<&str>,
     channel: Option<Channel>,
@@ -695,45 +722,51 @@ fn basis_and_consent<'p>(
             Message::ChannelOptOut { channel },
         );
     }
-    let lifetime_ok = |at: DateTime<Utc>| {
-        purpose
-            .consent_lifetime
-            .is_none_or(|seconds| (now - at).num_seconds() <= seconds)
-    };
     let stale = |at: DateTime<Utc>| purpose.predates_change(at);
     match model {
-        ConsentModel::OptIn => match state.consent(id) {
-            Some(r) if r.given && !lifetime_ok(r.at) => d.deny(
-                element,
-                promises,
-                Message::ConsentExpired {
-                    purpose: id,
-                    given_on: r.at.date_naive(),
-                },
-            ),
-            Some(r) if r.given && stale(r.at) => d.deny(
-                element,
-                promises,
-                Message::ConsentRenewalNeeded { purpose: id },
-            ),
-            Some(r) if r.given => d.note(
-                element,
-                promises,
-                Message::ConsentGiven {
-                    purpose: id,
-                    on: r.at.date_naive(),
-                },
-            ),
+        ConsentModel::OptIn => match consent {
+            Some(r) if r.given => match lapse(purpose, r, now) {
+                Some(Lapse::Expired) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentExpired {
+                        purpose: id,
+                        given_on: r.at.date_naive(),
+                    },
+                ),
+                Some(Lapse::Ended(until)) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentEnded {
+                        purpose: id,
+                        given_on: r.at.date_naive(),
+                        ended_on: until.date_naive(),
+                    },
+                ),
+                None if stale(r.at) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentRenewalNeeded { purpose: id },
+                ),
+                None => d.note(
+                    element,
+                    promises,
+                    Message::ConsentGiven {
+                        purpose: id,
+                        on: r.at.date_naive(),
+                    },
+                ),
+            },
             Some(_) => d.deny(element, promises, Message::ConsentWithdrawn { purpose: id }),
             None => d.deny(element, promises, Message::ConsentMissing { purpose: id }),
         },
-        ConsentModel::OptOut => match state.consent(id) {
+        ConsentModel::OptOut => match consent {
             Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
             _ => d.note(element, promises, Message::NotOptedOut { purpose: id }),
         },
-        ConsentModel::SoftOptIn => match state.consent(id) {
+        ConsentModel::SoftOptIn => match consent {
             Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
-            Some(r) if lifetime_ok(r.at) && !stale(r.at) => d.note(
+            Some(r) if lapse(purpose, r, now).is_none() && !stale(r.at) => d.note(
                 element,
                 promises,
                 Message::SoftOptInConsentGiven { purpose: id },
@@ -759,6 +792,40 @@ fn basis_and_consent<'p>(
                 place: place(),
             },
         ),
+    }
+}
+
+/// Why a consent given no longer counts.
+enum Lapse {
+    /// The purpose's consent lifetime has passed since it was given.
+    Expired,
+    /// It reached the end it was given with (`ConsentRecord::until`).
+    Ended(DateTime<Utc>),
+}
+
+/// Whether the consent `r`, given, has lapsed at `now`: by the purpose's
+/// lifetime or by its own end, whichever comes first.
+fn lapse(purpose: &CompiledPurpose, r: &ConsentRecord, now: DateTime<Utc>) -> Option<Lapse> {
+    let expired = purpose
+        .consent_lifetime
+        .is_some_and(|seconds| (now - r.at).num_seconds() > seconds);
+    let ended = r.until.filter(|_| r.ended_at(now));
+    match (expired, ended) {
+        (false, None) => None,
+        (true, None) => Some(Lapse::Expired),
+        (false, Some(until)) => Some(Lapse::Ended(until)),
+        // Both passed: the one that came first is the reason.
+        (true, Some(until)) => {
+            let lifetime_end = purpose
+                .consent_lifetime
+                .and_then(chrono::TimeDelta::try_seconds)
+                .and_then(|life| r.at.checked_add_signed(life));
+            if lifetime_end.is_some_and(|end| end < until) {
+                Some(Lapse::Expired)
+            } else {
+                Some(Lapse::Ended(until))
+            }
+        }
     }
 }
 
@@ -804,7 +871,7 @@ fn recipient<'p>(
     };
     let element = Element::Named("recipient", Cow::Borrowed(&r.id));
     let purpose = policy.purposes[pi].id.as_str();
-    let Some((allowed, _)) = r.uses.get(&pi) else {
+    let Some((allowed, _)) = r.uses(pi) else {
         d.deny(
             element,
             &r.promises,

@@ -171,6 +171,10 @@ pub enum Message<'p> {
         categories: CategoryList<'p>,
     },
     Restricted,
+    /// Restricted, but the purpose continues under a restriction (an allow's note).
+    RestrictionExempt {
+        purpose: &'p str,
+    },
     Erased,
     Storage,
     Objection {
@@ -251,6 +255,12 @@ pub enum Message<'p> {
         purpose: &'p str,
         given_on: NaiveDate,
     },
+    /// A consent given with an end of its own, now reached.
+    ConsentEnded {
+        purpose: &'p str,
+        given_on: NaiveDate,
+        ended_on: NaiveDate,
+    },
     ConsentRenewalNeeded {
         purpose: &'p str,
     },
@@ -318,6 +328,7 @@ impl Message<'_> {
             CategoryUndeclared { .. } => "category-undeclared",
             CategoryNotAllowed { .. } => "category-not-allowed",
             Restricted => "restricted",
+            RestrictionExempt { .. } => "restriction-exempt",
             Erased => "erased",
             Storage => "storage",
             Objection { .. } => "objection",
@@ -343,6 +354,7 @@ impl Message<'_> {
             ChannelOptOut { .. } => "channel-opt-out",
             CommunicationOptOut { .. } => "communication-opt-out",
             ConsentExpired { .. } => "consent-expired",
+            ConsentEnded { .. } => "consent-ended",
             ConsentRenewalNeeded { .. } => "consent-renewal-needed",
             ConsentGiven { .. } | SoftOptInConsentGiven { .. } => "consent-given",
             ConsentWithdrawn { .. } => "consent-withdrawn",
@@ -372,6 +384,7 @@ impl fmt::Display for Message<'_> {
             CategoryUndeclared { key } => write!(f, "`{key}` is not a data category this policy declares"),
             CategoryNotAllowed { purpose, categories } => write!(f, "purpose `{purpose}` may not use {categories}"),
             Restricted => f.write_str("processing is restricted at the person's request: the data may only be stored"),
+            RestrictionExempt { purpose } => write!(f, "processing is restricted at the person's request; `{purpose}` continues under the restriction, as the policy allows (GDPR Art. 18(2))"),
             Erased => f.write_str("the person's data was erased at their request; it may not be used again unless they give it anew"),
             Storage => f.write_str("storing the data is allowed"),
             Objection { purpose } => write!(f, "the person objected to `{purpose}`"),
@@ -405,6 +418,7 @@ impl fmt::Display for Message<'_> {
             ChannelOptOut { channel } => f.write_str(&format!("the person opted out of {channel:?} messages").to_lowercase()),
             CommunicationOptOut { communication, channel } => write!(f, "the person turned `{communication}` off by {}", format!("{channel:?}").to_lowercase()),
             ConsentExpired { purpose, given_on } => write!(f, "the consent to `{purpose}` given on {given_on} has expired; ask again"),
+            ConsentEnded { purpose, given_on, ended_on } => write!(f, "the consent to `{purpose}` given on {given_on} ended on {ended_on}, as agreed when it was given; ask again"),
             ConsentRenewalNeeded { purpose } => write!(f, "`{purpose}` changed materially after the consent was given; ask again"),
             ConsentGiven { purpose, on } => write!(f, "the person consented to `{purpose}` on {on}"),
             ConsentWithdrawn { purpose } => write!(f, "the person withdrew or refused consent to `{purpose}`"),
