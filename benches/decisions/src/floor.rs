@@ -51,6 +51,8 @@ struct PurposeRule {
     marketing: bool,
     sale_or_sharing: bool,
     tracking: bool,
+    /// Used even under a restriction.
+    exempt: bool,
     child_forbidden: bool,
     child_needs_consent: bool,
     elsewhere: Rule,
@@ -142,6 +144,7 @@ impl Floor {
                     min_age: audience.min_age.map(u32::from),
                     marketing: facts::marketing(p),
                     sale_or_sharing: facts::sale_or_sharing(p),
+                    exempt: facts::exempt_from_restriction(policy, p),
                     tracking: facts::tracking(p),
                     child_forbidden: p.children == Some(ChildrenPolicy::Forbidden),
                     child_needs_consent: p.children == Some(ChildrenPolicy::ParentalConsent),
@@ -260,7 +263,7 @@ impl Floor {
         if query.action == Action::Store {
             return true;
         }
-        if state.restricted
+        if (state.restricted && !p.exempt)
             || (state.objects_to_direct_marketing && p.marketing)
             || state.objections.iter().any(|o| o == query.purpose)
         {
