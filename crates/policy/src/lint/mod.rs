@@ -189,6 +189,9 @@ lints! {
     "L031" "no-statutory-deadline" Info rules::no_statutory_deadline,
         "No law vow knows sets a time to answer a request the policy grants in a jurisdiction: the policy's own deadline is all there is.",
         "docs/law.md (where the law sets no time)";
+    "L036" "restriction-exempts-marketing" Warning rules::restriction_exempts_marketing,
+        "A purpose that continues under a restriction is marketing, advertising, analytics, personalisation, sale or sharing.",
+        "GDPR Art. 18(2): restricted data is processed, but for storage, only with consent, for legal claims, to protect another person's rights, or for an important public interest";
 }
 
 /// Every finding about `policy`, in a stable order, against the law as
