@@ -4,8 +4,9 @@
 //!   policy; `cedar_per_rule`: one Cedar policy per rule);
 //! - `query_set/...`: the whole query set once (criterion's throughput line
 //!   gives decisions per second);
-//! - `scaling/{vow,cedar}/<n>`: one disclosure in a synthetic policy of n
-//!   purposes and recipients, n = 10 to 10,000.
+//! - `scaling/{vow,cedar}/<n>`: the questions of a random mix over a
+//!   synthetic policy of n purposes and recipients and 1,000 people, in
+//!   turn, n = 10 to 10,000 (`scaled`; percentiles: `--bin scaling`).
 //!
 //! `cargo bench` in `benches/decisions`; `cargo bench -- query_set` for one group.
 
@@ -16,7 +17,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use vow_decisions_bench::Suite;
 use vow_decisions_bench::cedar::Cedar;
 use vow_decisions_bench::queries::now;
-use vow_decisions_bench::scaled::{SUBJECT, Scaled};
+use vow_decisions_bench::scaled::{Mix, SIZES};
 use vow_engine::decide;
 
 fn per_query(c: &mut Criterion, suite: &Suite) {
@@ -130,26 +131,27 @@ fn scaling(c: &mut Criterion, cedar: &Cedar) {
     group
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    for n in [10usize, 100, 1_000, 10_000] {
-        let s = Scaled::new(n, cedar);
-        group.bench_with_input(BenchmarkId::new("vow", n), &s, |b, s| {
+    for n in SIZES {
+        let mix = Mix::new(n, cedar);
+        group.bench_with_input(BenchmarkId::new("vow", n), &mix, |b, mix| {
+            let mut i = 0;
             b.iter(|| {
+                let (_, subject, query) = mix.question(i);
+                i += 1;
                 decide(
-                    black_box(&s.vow),
-                    black_box(&s.subject),
-                    black_box(&s.query),
+                    black_box(&mix.vow),
+                    black_box(subject),
+                    black_box(query),
                     now,
                 )
             })
         });
-        group.bench_with_input(BenchmarkId::new("cedar", n), &s, |b, s| {
+        group.bench_with_input(BenchmarkId::new("cedar", n), &mix, |b, mix| {
+            let mut i = 0;
             b.iter(|| {
-                cedar.is_authorized(
-                    black_box(&s.cedar),
-                    black_box(SUBJECT),
-                    black_box(&s.query),
-                    now,
-                )
+                let (id, _, query) = mix.question(i);
+                i += 1;
+                cedar.is_authorized(black_box(&mix.cedar), black_box(id), black_box(query), now)
             })
         });
     }

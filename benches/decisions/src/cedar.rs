@@ -157,7 +157,10 @@ pub fn rules() -> Vec<CedarRule> {
             "!(resource has covers && resource.covers.containsAll(context.categories))",
             None,
         ),
-        forbid("restricted", "principal.restricted".into()),
+        forbid(
+            "restricted",
+            "principal.restricted && !resource.exemptFromRestriction".into(),
+        ),
         forbid(
             "objection",
             "principal.objections.contains(resource) || \
@@ -495,6 +498,10 @@ impl Cedar {
                 strings(places.differing.keys().map(String::as_str)),
             );
             attrs.insert("marketing".into(), boolean(facts::marketing(p)));
+            attrs.insert(
+                "exemptFromRestriction".into(),
+                boolean(facts::exempt_from_restriction(policy, p)),
+            );
             attrs.insert("saleOrSharing".into(), boolean(facts::sale_or_sharing(p)));
             attrs.insert("tracking".into(), boolean(facts::tracking(p)));
             attrs.insert(

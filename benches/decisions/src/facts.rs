@@ -222,6 +222,16 @@ pub fn denies(membership: &Membership, purpose: &Purpose) -> bool {
         || membership.deny_purposes.contains(&purpose.id)
 }
 
+/// Named by a restriction right's `exempt_purposes`: used even while the
+/// person's processing is restricted (GDPR Art. 18(2)).
+pub fn exempt_from_restriction(policy: &Policy, purpose: &Purpose) -> bool {
+    policy
+        .rights
+        .iter()
+        .filter(|r| r.right == vow_policy::model::RightKind::Restriction)
+        .any(|r| r.exempt_purposes.contains(&purpose.id))
+}
+
 /// Tagged marketing or direct marketing: what an objection to direct marketing stops.
 pub fn marketing(purpose: &Purpose) -> bool {
     purpose

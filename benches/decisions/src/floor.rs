@@ -53,6 +53,8 @@ struct PurposeRule {
     marketing: bool,
     sale_or_sharing: bool,
     tracking: bool,
+    /// Used even under a restriction.
+    exempt: bool,
     child_forbidden: bool,
     child_needs_consent: bool,
     elsewhere: Rule,
@@ -148,6 +150,7 @@ impl Floor {
                     min_age: audience.min_age.map(u32::from),
                     marketing: facts::marketing(p),
                     sale_or_sharing: facts::sale_or_sharing(p),
+                    exempt: facts::exempt_from_restriction(policy, p),
                     tracking: facts::tracking(p),
                     child_forbidden: p.children == Some(ChildrenPolicy::Forbidden),
                     child_needs_consent: p.children == Some(ChildrenPolicy::ParentalConsent),
@@ -280,7 +283,7 @@ impl Floor {
         if query.action == Action::Store {
             return requested & self.never_stored == 0;
         }
-        if state.restricted
+        if (state.restricted && !p.exempt)
             || (state.objects_to_direct_marketing && p.marketing)
             || state.objections.iter().any(|o| o == query.purpose)
         {

@@ -44,6 +44,7 @@ fn consent(given: bool) -> ConsentRecord {
         given,
         at: now() - Duration::days(30),
         policy_version: "1".into(),
+        until: None,
     }
 }
 

@@ -233,6 +233,7 @@ fn ledger_verify_finds_tampering_in_the_database() {
                 policy_version: "1".into(),
                 kind: vow_store::EventKind::ConsentGiven {
                     purpose: format!("p{i}"),
+                    until: None,
                 },
                 prev_hash: String::new(),
                 hash: String::new(),

@@ -36,6 +36,7 @@ fn bench(c: &mut Criterion) {
             given: true,
             at: now,
             policy_version: "1".into(),
+            until: None,
         },
     );
     let student = SubjectState {
@@ -115,6 +116,7 @@ fn bench(c: &mut Criterion) {
                 given: true,
                 at: now,
                 policy_version: "1".into(),
+                until: None,
             },
         );
         // One leaf category mid-way through the policy's categories, in the

@@ -33,18 +33,17 @@ impl Bits {
         self.first + self.words.len()
     }
 
-    /// The set of words `first..`, with zero words at either end dropped.
-    fn trimmed(first: usize, mut words: SmallVec<[u64; 4]>) -> Bits {
-        let len = words.iter().rposition(|w| *w != 0).map_or(0, |i| i + 1);
-        words.truncate(len);
-        let lead = words.iter().take_while(|w| **w == 0).count();
-        if words.is_empty() {
+    /// The set whose word `i` is `word(i)` for `i` in `first..end`: only
+    /// the words from the first non-zero one to the last are kept, so a
+    /// small result of a large operation stays inline (no allocation).
+    fn from_words(first: usize, end: usize, word: impl Fn(usize) -> u64) -> Bits {
+        let Some(lo) = (first..end).find(|&i| word(i) != 0) else {
             return Bits::default();
-        }
-        words.drain(..lead);
+        };
+        let hi = (lo..end).rev().find(|&i| word(i) != 0).unwrap_or(lo);
         Bits {
-            first: first + lead,
-            words,
+            first: lo,
+            words: (lo..=hi).map(word).collect(),
         }
     }
 
@@ -94,20 +93,12 @@ impl Bits {
     pub fn intersection(&self, other: &Bits) -> Bits {
         let first = self.first.max(other.first);
         let end = self.end().min(other.end());
-        Bits::trimmed(
-            first,
-            (first..end).map(|i| self.word(i) & other.word(i)).collect(),
-        )
+        Bits::from_words(first, end, |i| self.word(i) & other.word(i))
     }
 
     /// The elements of `self` that are not in `other`.
     pub fn difference(&self, other: &Bits) -> Bits {
-        Bits::trimmed(
-            self.first,
-            (self.first..self.end())
-                .map(|i| self.word(i) & !other.word(i))
-                .collect(),
-        )
+        Bits::from_words(self.first, self.end(), |i| self.word(i) & !other.word(i))
     }
 
     pub fn is_subset(&self, other: &Bits) -> bool {
@@ -202,6 +193,14 @@ mod tests {
         let c = a.intersection(&of(&[6_400, 6_463, 9_000]));
         assert_eq!(c, of(&[6_400, 6_463]));
         assert!(!c.words.spilled(), "{c:?}");
+        // So does one element out of two large sets, and a difference.
+        let every_tenth = |from: usize| of(&(from..1_000).step_by(10).collect::<Vec<_>>());
+        let one = every_tenth(3).intersection(&of(&[503, 504]));
+        assert_eq!(one, of(&[503]));
+        assert!(!one.words.spilled(), "{one:?}");
+        let rest = of(&[3, 503, 504]).difference(&every_tenth(3));
+        assert_eq!(rest, of(&[504]));
+        assert!(!rest.words.spilled(), "{rest:?}");
         // Emptied sets are all the same empty set.
         assert_eq!(c.difference(&a), Bits::default());
         assert_eq!(of(&[5]).intersection(&of(&[700])), Bits::default());

@@ -5,13 +5,19 @@
 //! work out each time is worked out here: promise lists as strings, the
 //! lawful basis and consent model in each jurisdiction, tag flags.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 use vow_policy::model::*;
 use vow_policy::{CategoryKey, law};
 
 use crate::bits::Bits;
+use crate::ids::IdMap;
 use crate::reason::CategoryList;
+
+/// A purpose's lawful basis and consent model per place, shared.
+type RuleTable = Arc<[(Option<LawfulBasis>, ConsentModel)]>;
 
 /// A purpose, ready for decisions.
 #[derive(Debug, Clone)]
@@ -33,12 +39,16 @@ pub struct CompiledPurpose {
     pub sale_or_sharing: bool,
     /// Tagged essential: a restriction still allows storage only.
     pub essential: bool,
+    /// Named by a restriction right's `exempt_purposes`: its use goes on
+    /// while the person's processing is restricted (GDPR Art. 18(2)).
+    pub exempt_from_restriction: bool,
     /// How long a consent lasts, in seconds.
     pub consent_lifetime: Option<i64>,
     /// The lawful basis and consent model by place ([`CompiledPolicy::place`]);
     /// the last entry holds anywhere else, and is the only one when they
-    /// never vary.
-    by_place: Vec<(Option<LawfulBasis>, ConsentModel)>,
+    /// never vary. Purposes with the same rules share one table, which
+    /// stays in cache however many purposes there are.
+    by_place: RuleTable,
     /// Consents given before this instant predate a material change of the
     /// purpose and must be asked again.
     reconsent_before: Option<DateTime<Utc>>,
@@ -74,9 +84,20 @@ impl CompiledPurpose {
 pub struct CompiledRecipient {
     pub id: String,
     pub kind: RecipientKind,
-    /// Purpose index → the categories the recipient may receive for it.
-    pub uses: HashMap<usize, (Bits, Obligations)>,
+    /// Purpose index → the categories the recipient may receive for it,
+    /// sorted by purpose ([`CompiledRecipient::uses`]).
+    uses: Vec<(usize, (Bits, Obligations))>,
     pub promises: Vec<String>,
+}
+
+impl CompiledRecipient {
+    /// What the recipient may receive for purpose `purpose`, if it serves it.
+    pub fn uses(&self, purpose: usize) -> Option<&(Bits, Obligations)> {
+        self.uses
+            .binary_search_by_key(&purpose, |(p, _)| *p)
+            .ok()
+            .map(|i| &self.uses[i].1)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -107,15 +128,15 @@ pub struct CompiledPolicy {
     pub version: String,
     pub categories: Vec<CategoryKey>,
     /// Every declared key and every ancestor of one: the categories it covers.
-    category_sets: HashMap<String, Bits>,
+    category_sets: IdMap<Bits>,
     pub purposes: Vec<CompiledPurpose>,
-    purpose_index: HashMap<String, usize>,
+    purpose_index: IdMap<usize>,
     pub recipients: Vec<CompiledRecipient>,
-    recipient_index: HashMap<String, usize>,
+    recipient_index: IdMap<usize>,
     pub memberships: Vec<CompiledMembership>,
-    membership_index: HashMap<String, usize>,
+    membership_index: IdMap<usize>,
     pub communications: Vec<CompiledCommunication>,
-    communication_index: HashMap<String, usize>,
+    communication_index: IdMap<usize>,
     /// Categories that are secrets: never disclosed.
     pub secrets: Bits,
     /// Categories never stored (card numbers), with every declared
@@ -140,11 +161,11 @@ pub struct CompiledPolicy {
     places: HashMap<String, usize>,
 }
 
-fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> IdMap<usize> {
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| (id(item).to_owned(), i))
+        .map(|(i, item)| (id(item), i))
         .collect()
 }
 
@@ -152,14 +173,11 @@ fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> 
 pub fn compile(policy: &Policy) -> CompiledPolicy {
     let categories: Vec<CategoryKey> = policy.categories.iter().map(|c| c.id.clone()).collect();
     // Every declared key and every ancestor of one maps to the set it covers.
-    let mut category_sets: HashMap<String, Bits> = HashMap::default();
+    let mut category_sets: IdMap<Bits> = IdMap::default();
     for (bit, key) in categories.iter().enumerate() {
         let mut prefix = key.as_str();
         loop {
-            category_sets
-                .entry(prefix.to_owned())
-                .or_default()
-                .insert(bit);
+            category_sets.entry(prefix, Bits::default).insert(bit);
             match prefix.rsplit_once('.') {
                 Some((parent, _)) => prefix = parent,
                 None => break,
@@ -187,18 +205,31 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
     let membership_index = positions(&policy.memberships, |m| m.id.as_str());
     let purpose_index = positions(&policy.purposes, |p| p.id.as_str());
     let communication_index = positions(&policy.communications, |c| c.id.as_str());
-    let lookup = |index: &HashMap<String, usize>, ids: &[vow_policy::ElementId]| -> Vec<usize> {
+    let lookup = |index: &IdMap<usize>, ids: &[vow_policy::ElementId]| -> Vec<usize> {
         ids.iter()
             .filter_map(|id| index.get(id.as_str()).copied())
             .collect()
     };
     let places = places(policy);
+    let mut rule_tables: HashMap<Vec<(Option<LawfulBasis>, ConsentModel)>, RuleTable> =
+        HashMap::default();
+    // Purposes any restriction right lets continue, whatever its
+    // jurisdictions: a restriction on record is one state, wherever asked.
+    let exempt: Vec<&str> = policy
+        .rights
+        .iter()
+        .filter(|r| r.right == RightKind::Restriction)
+        .flat_map(|r| r.exempt_purposes.iter().map(|p| p.as_str()))
+        .collect();
     let purposes = policy
         .purposes
         .iter()
         .map(|p| {
             let audience = p.audience.clone().unwrap_or_default();
-            let by_place = rules_by_place(p, &places);
+            let by_place = rule_tables
+                .entry(rules_by_place(p, &places))
+                .or_insert_with_key(|rules| Arc::from(rules.as_slice()))
+                .clone();
             CompiledPurpose {
                 id: p.id.to_string(),
                 tags: p.tags.clone(),
@@ -230,6 +261,7 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
                     )
                 }),
                 essential: p.tags.contains(&PurposeTag::Essential),
+                exempt_from_restriction: exempt.contains(&p.id.as_str()),
                 consent_lifetime: p
                     .consent
                     .lifetime
@@ -242,18 +274,26 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
     let recipients = policy
         .recipients
         .iter()
-        .map(|r| CompiledRecipient {
-            id: r.id.to_string(),
-            kind: r.kind,
-            uses: r
+        .map(|r| {
+            // Last first, so that where a purpose is used twice the last
+            // use stands once sorted and deduplicated (stable), as before.
+            let mut uses: Vec<(usize, (Bits, Obligations))> = r
                 .uses
                 .iter()
+                .rev()
                 .filter_map(|u| {
                     let p = *purpose_index.get(u.purpose.as_str())?;
                     Some((p, (set(&u.categories), u.obligations.clone())))
                 })
-                .collect(),
-            promises: promises(&r.promises),
+                .collect();
+            uses.sort_by_key(|(p, _)| *p);
+            uses.dedup_by_key(|(p, _)| *p);
+            CompiledRecipient {
+                id: r.id.to_string(),
+                kind: r.kind,
+                uses,
+                promises: promises(&r.promises),
+            }
         })
         .collect();
     let memberships = policy

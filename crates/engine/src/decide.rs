@@ -21,7 +21,7 @@ use vow_policy::model::{Channel, ChildrenPolicy, ConsentModel, LawfulBasis, Purp
 use crate::bits::Bits;
 use crate::compile::{CompiledPolicy, CompiledPurpose};
 use crate::reason::{CategoryList, Element, Message, Reason};
-use crate::state::SubjectState;
+use crate::state::{ConsentRecord, SubjectState};
 
 /// What is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -162,7 +162,17 @@ pub fn decide<'p>(
     now: DateTime<Utc>,
 ) -> Decision<'p> {
     let mut d = Decision::new();
-    let Some(pi) = policy.purpose(query.purpose) else {
+    // The lookups that depend on nothing but the query come first and
+    // together: in a large policy each is a cache miss, and the processor
+    // waits for them at once rather than one after another.
+    let found = policy.purpose(query.purpose);
+    let consent = state.consent(query.purpose);
+    let to = query.recipient.map(|id| (id, policy.recipient(id)));
+    let one_key = match query.categories {
+        [key] => Some((*key, policy.category(key))),
+        _ => None,
+    };
+    let Some(pi) = found else {
         d.deny(
             Element::Named("purpose", copied(query.purpose)),
             &[],
@@ -191,7 +201,7 @@ pub fn decide<'p>(
     }
 
     // Categories: declared, and allowed for the purpose.
-    let requested = requested(&mut d, policy, query.categories);
+    let requested = requested(&mut d, policy, query.categories, one_key);
     if !requested.is_subset(&purpose.categories) {
         d.deny(
             element.clone(),
@@ -203,9 +213,7 @@ pub fn decide<'p>(
         );
     }
 
-    if state.restricted && query.action != Action::Store {
-        d.deny(Element::Fixed("subject"), &[], Message::Restricted);
-    }
+    restriction(&mut d, state, purpose, query);
     erased(&mut d, state, query);
     if query.action == Action::Store {
         // Keeping data needs no more than a declared purpose and category,
@@ -237,6 +245,7 @@ pub fn decide<'p>(
         &mut d,
         policy,
         state,
+        consent,
         purpose,
         jurisdiction,
         query.channel,
@@ -252,7 +261,8 @@ pub fn decide<'p>(
         communication_choice(&mut d, policy, state, c, channel);
     }
     binding(&mut d, policy, pi, query);
-    let projection = recipient(&mut d, policy, pi, &requested, query);
+    let projection =
+        to.and_then(|(id, ri)| recipient(&mut d, policy, pi, &requested, id, ri, query.strict));
     if !d.allowed {
         return d;
     }
@@ -314,6 +324,31 @@ fn never_stored<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, requested:
     }
 }
 
+/// A restriction (GDPR Art. 18) denies everything but storage, and the
+/// use of the purposes the policy lets continue under it (Art. 18(2):
+/// legal claims, another person's rights), which their own rules decide.
+fn restriction<'p>(
+    d: &mut Decision<'p>,
+    state: &SubjectState,
+    purpose: &'p CompiledPurpose,
+    query: &Query,
+) {
+    if !state.restricted || query.action == Action::Store {
+        return;
+    }
+    if purpose.exempt_from_restriction && query.action == Action::Use {
+        d.note(
+            Element::purpose(&purpose.id),
+            &purpose.promises,
+            Message::RestrictionExempt {
+                purpose: &purpose.id,
+            },
+        );
+    } else {
+        d.deny(Element::Fixed("subject"), &[], Message::Restricted);
+    }
+}
+
 /// An erased person's data is not used again (it may still be kept where
 /// the law says, and erased again), until they give it anew.
 fn erased(d: &mut Decision<'_>, state: &SubjectState, query: &Query) {
@@ -323,8 +358,13 @@ fn erased(d: &mut Decision<'_>, state: &SubjectState, query: &Query) {
 }
 
 /// The categories the query's keys cover; an undeclared key denies. A
-/// single key's set is the policy's own.
-fn requested<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, keys: &[&str]) -> Cow<'p, Bits> {
+/// single key's set is the policy's own, already looked up (`one_key`).
+fn requested<'p>(
+    d: &mut Decision<'p>,
+    policy: &'p CompiledPolicy,
+    keys: &[&str],
+    one_key: Option<(&str, Option<&'p Bits>)>,
+) -> Cow<'p, Bits> {
     let undeclared = |d: &mut Decision<'p>, key: &str| {
         d.deny(
             Element::Named("category", copied(key)),
@@ -332,8 +372,8 @@ fn requested<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, keys: &[&str]
             Message::CategoryUndeclared { key: copied(key) },
         )
     };
-    if let [key] = keys {
-        return match policy.category(key) {
+    if let Some((key, set)) = one_key {
+        return match set {
             Some(set) => Cow::Borrowed(set),
             None => {
                 undeclared(d, key);
@@ -721,6 +761,7 @@ fn basis_and_consent<'p>(
     d: &mut Decision<'p>,
     policy: &'p CompiledPolicy,
     state: &SubjectState,
+    consent: Option<&ConsentRecord>,
     purpose: &'p CompiledPurpose,
     jurisdiction: Option<&str>,
     channel: Option<Channel>,
@@ -768,45 +809,51 @@ fn basis_and_consent<'p>(
             Message::ChannelOptOut { channel },
         );
     }
-    let lifetime_ok = |at: DateTime<Utc>| {
-        purpose
-            .consent_lifetime
-            .is_none_or(|seconds| (now - at).num_seconds() <= seconds)
-    };
     let stale = |at: DateTime<Utc>| purpose.predates_change(at);
     match model {
-        ConsentModel::OptIn => match state.consent(id) {
-            Some(r) if r.given && !lifetime_ok(r.at) => d.deny(
-                element,
-                promises,
-                Message::ConsentExpired {
-                    purpose: id,
-                    given_on: r.at.date_naive(),
-                },
-            ),
-            Some(r) if r.given && stale(r.at) => d.deny(
-                element,
-                promises,
-                Message::ConsentRenewalNeeded { purpose: id },
-            ),
-            Some(r) if r.given => d.note(
-                element,
-                promises,
-                Message::ConsentGiven {
-                    purpose: id,
-                    on: r.at.date_naive(),
-                },
-            ),
+        ConsentModel::OptIn => match consent {
+            Some(r) if r.given => match lapse(purpose, r, now) {
+                Some(Lapse::Expired) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentExpired {
+                        purpose: id,
+                        given_on: r.at.date_naive(),
+                    },
+                ),
+                Some(Lapse::Ended(until)) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentEnded {
+                        purpose: id,
+                        given_on: r.at.date_naive(),
+                        ended_on: until.date_naive(),
+                    },
+                ),
+                None if stale(r.at) => d.deny(
+                    element,
+                    promises,
+                    Message::ConsentRenewalNeeded { purpose: id },
+                ),
+                None => d.note(
+                    element,
+                    promises,
+                    Message::ConsentGiven {
+                        purpose: id,
+                        on: r.at.date_naive(),
+                    },
+                ),
+            },
             Some(_) => d.deny(element, promises, Message::ConsentWithdrawn { purpose: id }),
             None => d.deny(element, promises, Message::ConsentMissing { purpose: id }),
         },
-        ConsentModel::OptOut => match state.consent(id) {
+        ConsentModel::OptOut => match consent {
             Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
             _ => d.note(element, promises, Message::NotOptedOut { purpose: id }),
         },
-        ConsentModel::SoftOptIn => match state.consent(id) {
+        ConsentModel::SoftOptIn => match consent {
             Some(r) if !r.given => d.deny(element, promises, Message::OptedOut { purpose: id }),
-            Some(r) if lifetime_ok(r.at) && !stale(r.at) => d.note(
+            Some(r) if lapse(purpose, r, now).is_none() && !stale(r.at) => d.note(
                 element,
                 promises,
                 Message::SoftOptInConsentGiven { purpose: id },
@@ -835,6 +882,40 @@ fn basis_and_consent<'p>(
     }
 }
 
+/// Why a consent given no longer counts.
+enum Lapse {
+    /// The purpose's consent lifetime has passed since it was given.
+    Expired,
+    /// It reached the end it was given with (`ConsentRecord::until`).
+    Ended(DateTime<Utc>),
+}
+
+/// Whether the consent `r`, given, has lapsed at `now`: by the purpose's
+/// lifetime or by its own end, whichever comes first.
+fn lapse(purpose: &CompiledPurpose, r: &ConsentRecord, now: DateTime<Utc>) -> Option<Lapse> {
+    let expired = purpose
+        .consent_lifetime
+        .is_some_and(|seconds| (now - r.at).num_seconds() > seconds);
+    let ended = r.until.filter(|_| r.ended_at(now));
+    match (expired, ended) {
+        (false, None) => None,
+        (true, None) => Some(Lapse::Expired),
+        (false, Some(until)) => Some(Lapse::Ended(until)),
+        // Both passed: the one that came first is the reason.
+        (true, Some(until)) => {
+            let lifetime_end = purpose
+                .consent_lifetime
+                .and_then(chrono::TimeDelta::try_seconds)
+                .and_then(|life| r.at.checked_add_signed(life));
+            if lifetime_end.is_some_and(|end| end < until) {
+                Some(Lapse::Expired)
+            } else {
+                Some(Lapse::Ended(until))
+            }
+        }
+    }
+}
+
 fn binding<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, pi: usize, query: &Query) {
     let Some(point) = query.collection_point else {
         return;
@@ -856,16 +937,19 @@ fn binding<'p>(d: &mut Decision<'p>, policy: &'p CompiledPolicy, pi: usize, quer
     }
 }
 
-/// For a disclosure: what the recipient may receive (the projection).
+/// For a disclosure to `id` (`found`: its index, when declared): what the
+/// recipient may receive (the projection). Asked for more, it is an allow
+/// with the projection, unless `strict` or nothing may be sent.
 fn recipient<'p>(
     d: &mut Decision<'p>,
     policy: &'p CompiledPolicy,
     pi: usize,
     requested: &Bits,
-    query: &Query,
+    id: &str,
+    found: Option<usize>,
+    strict: bool,
 ) -> Option<Bits> {
-    let id = query.recipient?;
-    let Some(r) = policy.recipient(id).map(|i| &policy.recipients[i]) else {
+    let Some(r) = found.map(|i| &policy.recipients[i]) else {
         d.deny(
             Element::Named("recipient", copied(id)),
             &[],
@@ -877,7 +961,7 @@ fn recipient<'p>(
     };
     let element = Element::Named("recipient", Cow::Borrowed(&r.id));
     let purpose = policy.purposes[pi].id.as_str();
-    let Some((allowed, _)) = r.uses.get(&pi) else {
+    let Some((allowed, _)) = r.uses(pi) else {
         d.deny(
             element,
             &r.promises,
@@ -891,7 +975,7 @@ fn recipient<'p>(
     let projection = requested.intersection(allowed).difference(&policy.secrets);
     if !requested.is_subset(&projection) {
         let withheld = policy.category_list(requested.difference(&projection));
-        if query.strict || projection.is_empty() {
+        if strict || projection.is_empty() {
             d.deny(
                 element,
                 &r.promises,

@@ -10,6 +10,7 @@
 pub mod bits;
 pub mod compile;
 pub mod decide;
+mod ids;
 pub mod offer;
 pub mod reason;
 pub mod state;

@@ -43,6 +43,7 @@ pub fn could_consent(
             given: true,
             at: now,
             policy_version: String::new(),
+            until: None,
         },
     );
     let Some(index) = policy.purpose(purpose) else {

@@ -171,6 +171,10 @@ pub enum Message<'p> {
         categories: CategoryList<'p>,
     },
     Restricted,
+    /// Restricted, but the purpose continues under a restriction (an allow's note).
+    RestrictionExempt {
+        purpose: &'p str,
+    },
     Erased,
     Storage,
     /// Categories the policy promises never to store.
@@ -270,6 +274,12 @@ pub enum Message<'p> {
         purpose: &'p str,
         given_on: NaiveDate,
     },
+    /// A consent given with an end of its own, now reached.
+    ConsentEnded {
+        purpose: &'p str,
+        given_on: NaiveDate,
+        ended_on: NaiveDate,
+    },
     ConsentRenewalNeeded {
         purpose: &'p str,
     },
@@ -343,6 +353,7 @@ impl Message<'_> {
             CategoryUndeclared { .. } => "category-undeclared",
             CategoryNotAllowed { .. } => "category-not-allowed",
             Restricted => "restricted",
+            RestrictionExempt { .. } => "restriction-exempt",
             Erased => "erased",
             Storage => "storage",
             NeverStored { .. } => "never-stored",
@@ -370,6 +381,7 @@ impl Message<'_> {
             ChannelOptOut { .. } => "channel-opt-out",
             CommunicationOptOut { .. } => "communication-opt-out",
             ConsentExpired { .. } => "consent-expired",
+            ConsentEnded { .. } => "consent-ended",
             ConsentRenewalNeeded { .. } => "consent-renewal-needed",
             ConsentGiven { .. } | SoftOptInConsentGiven { .. } => "consent-given",
             ConsentWithdrawn { .. } => "consent-withdrawn",
@@ -400,6 +412,7 @@ impl fmt::Display for Message<'_> {
             CategoryUndeclared { key } => write!(f, "`{key}` is not a data category this policy declares"),
             CategoryNotAllowed { purpose, categories } => write!(f, "purpose `{purpose}` may not use {categories}"),
             Restricted => f.write_str("processing is restricted at the person's request: the data may only be stored"),
+            RestrictionExempt { purpose } => write!(f, "processing is restricted at the person's request; `{purpose}` continues under the restriction, as the policy allows (GDPR Art. 18(2))"),
             Erased => f.write_str("the person's data was erased at their request; it may not be used again unless they give it anew"),
             Storage => f.write_str("storing the data is allowed"),
             NeverStored { categories } => write!(f, "{categories} is never stored, as the policy promises: it may only be passed to a processor; take it out of free text before keeping it (vow redact)"),
@@ -449,6 +462,7 @@ impl fmt::Display for Message<'_> {
             ChannelOptOut { channel } => f.write_str(&format!("the person opted out of {channel:?} messages").to_lowercase()),
             CommunicationOptOut { communication, channel } => write!(f, "the person turned `{communication}` off by {}", format!("{channel:?}").to_lowercase()),
             ConsentExpired { purpose, given_on } => write!(f, "the consent to `{purpose}` given on {given_on} has expired; ask again"),
+            ConsentEnded { purpose, given_on, ended_on } => write!(f, "the consent to `{purpose}` given on {given_on} ended on {ended_on}, as agreed when it was given; ask again"),
             ConsentRenewalNeeded { purpose } => write!(f, "`{purpose}` changed materially after the consent was given; ask again"),
             ConsentGiven { purpose, on } => write!(f, "the person consented to `{purpose}` on {on}"),
             ConsentWithdrawn { purpose } => write!(f, "the person withdrew or refused consent to `{purpose}`"),

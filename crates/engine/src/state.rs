@@ -2,7 +2,7 @@
 //! jurisdiction and age, memberships, consents, restrictions, objections,
 //! holds. The store materialises it from the ledger; the engine only reads it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,19 @@ pub struct ConsentRecord {
     pub at: DateTime<Utc>,
     /// The policy version in force when it was recorded.
     pub policy_version: String,
+    /// When a consent given ends by its own terms, as said when it was
+    /// collected (a campaign, "for one year"): from this instant it no
+    /// longer counts. The purpose's consent lifetime still applies; the
+    /// earlier end wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl ConsentRecord {
+    /// Whether the record has reached its own end (`until`) at `now`.
+    pub fn ended_at(&self, now: DateTime<Utc>) -> bool {
+        self.until.is_some_and(|until| now >= until)
+    }
 }
 
 /// A kind of message turned off on one channel.
@@ -46,7 +59,10 @@ pub struct SubjectState {
     /// Active memberships, by membership id.
     pub memberships: Vec<String>,
     /// Consents by purpose id.
-    pub consents: HashMap<String, ConsentRecord>,
+    // Hashed with foldhash, not SipHash: every decision looks one up, and
+    // the keys are purpose ids the API checked against the policy.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, ConsentRecord>))]
+    pub consents: foldhash::HashMap<String, ConsentRecord>,
     /// The person bought from the organisation (soft opt-in).
     pub customer: bool,
     /// A verified parental consent is on record: some guardian's link is
@@ -76,17 +92,9 @@ pub struct SubjectState {
 }
 
 impl SubjectState {
-    /// The consent recorded for purpose `id`. A few records are compared
-    /// in place: that is cheaper than hashing the id with SipHash (the
-    /// map's hasher, kept for the stored shape).
+    /// The consent recorded for purpose `id`.
     pub fn consent(&self, id: &str) -> Option<&ConsentRecord> {
-        if self.consents.len() <= 8 {
-            self.consents
-                .iter()
-                .find_map(|(k, record)| (k == id).then_some(record))
-        } else {
-            self.consents.get(id)
-        }
+        self.consents.get(id)
     }
 
     /// Age in whole years on `today`, when the birth date is known.
@@ -110,6 +118,7 @@ mod tests {
             given,
             at: DateTime::UNIX_EPOCH,
             policy_version: "1".into(),
+            until: None,
         };
         let mut s = SubjectState::default();
         for n in 0..20 {

@@ -166,6 +166,7 @@ fn serialised_decisions_keep_their_shape_and_wording() {
                         given: rng.next(3) != 0,
                         at: now - chrono::Duration::days(ages[rng.next(5)]),
                         policy_version: "1".into(),
+                        until: None,
                     },
                 );
             }
@@ -176,6 +177,7 @@ fn serialised_decisions_keep_their_shape_and_wording() {
                         given: true,
                         at: now - chrono::Duration::days(2),
                         policy_version: "1".into(),
+                        until: None,
                     },
                 );
             }

@@ -50,6 +50,7 @@ fn person(place: &str, age: i32, purpose: &str) -> SubjectState {
             given: true,
             at: now() - chrono::Duration::days(3),
             policy_version: "1".into(),
+            until: None,
         },
     );
     s

@@ -133,6 +133,7 @@ fn state(case: &Case, policy: &vow_policy::Policy) -> SubjectState {
                         given: *given,
                         at,
                         policy_version: "1".into(),
+                        until: None,
                     },
                 )
             })
@@ -205,17 +206,41 @@ proptest! {
     fn withdrawal_never_allows_more(case in cases()) {
         let all = examples();
         let (before, after, _, _) = run(&case, all, |state, query| {
-            state.consents.insert(query.purpose.to_owned(), ConsentRecord { given: false, at: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(), policy_version: "1".into() });
+            state.consents.insert(query.purpose.to_owned(), ConsentRecord { given: false, at: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(), policy_version: "1".into(), until: None });
         });
         prop_assert!(before.allowed || !after.allowed, "withdrawal allowed {:?}", after);
     }
 
-    /// A restriction denies everything but storage.
+    /// A consent's own end, passed or not, never turns a deny into an allow.
+    #[test]
+    fn a_consent_end_never_allows_more(case in cases(), days in -400i64..400) {
+        let all = examples();
+        let (before, after, _, _) = run(&case, all, |state, _| {
+            let until = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap() + chrono::Duration::days(days);
+            for record in state.consents.values_mut() {
+                record.until = Some(until);
+            }
+        });
+        prop_assert!(before.allowed || !after.allowed, "an end allowed {:?}", after);
+        if days > 0 {
+            prop_assert_eq!(before.allowed, after.allowed, "an end not reached changed the answer");
+        }
+    }
+
+    /// A restriction denies everything but storage, and the use of the
+    /// purposes the policy lets continue under it, which it leaves as
+    /// they were.
     #[test]
     fn restriction_allows_only_storage(case in cases()) {
         let all = examples();
-        let (_, after, _, _) = run(&case, all, |state, _| state.restricted = true);
-        prop_assert!(!after.allowed);
+        let (before, after, purpose, _) = run(&case, all, |state, _| state.restricted = true);
+        let exempt = all[case.example].0.purposes.iter().any(|p| p.id == purpose && p.exempt_from_restriction);
+        if exempt {
+            prop_assert_eq!(before.allowed, after.allowed);
+            prop_assert!(after.reasons.iter().all(|r| r.rule != "restricted"), "{:?}", after);
+        } else {
+            prop_assert!(!after.allowed);
+        }
         let (_, stored, _, _) = run(&case, all, |state, query| { state.restricted = true; query.action = Action::Store; query.recipient = None; });
         // Storage is judged only on a declared purpose and category, and
         // on what the policy promises never to store (EDU-07, KIDS-10).

@@ -29,6 +29,7 @@ fn consent(given: bool) -> ConsentRecord {
         given,
         at: now() - chrono::Duration::days(30),
         policy_version: "1".into(),
+        until: None,
     }
 }
 
@@ -648,6 +649,46 @@ fn restriction_objection_holds_and_reconsent() {
         )
         .allowed
     );
+}
+
+#[test]
+fn kids_14_legal_claims_go_on_under_a_restriction() {
+    // promise: KIDS-14 — a restriction changes decisions; the policy lets
+    // `legal_rights` (disputes, legal process) continue under it, GDPR Art. 18(2).
+    let p = policy("kids-coding-franchise");
+    let parent = SubjectState {
+        jurisdiction: Some("GB".into()),
+        kind: Some("parent".into()),
+        birth_date: "1985-01-01".parse().ok(),
+        restricted: true,
+        ..Default::default()
+    };
+    let claims = q("legal_rights", &["user.contact.email"]);
+    let d = decide(&p, &parent, &claims, now());
+    assert!(d.allowed, "{d:?}");
+    assert_eq!(rules(&d)[0], "restriction-exempt");
+    assert!(d.reasons[0].message.to_string().contains("Art. 18(2)"));
+    // Only the named purpose: the others are still denied, storage allowed.
+    let support = decide(
+        &p,
+        &parent,
+        &q("provide_services", &["user.contact.email"]),
+        now(),
+    );
+    assert_eq!(rules(&support), ["restricted"]);
+    let security = decide(&p, &parent, &q("security", &["user.device"]), now());
+    assert!(rules(&security).contains(&"restricted"), "{security:?}");
+    // The exempt purpose keeps its own rules: an undeclared category is denied.
+    let d = decide(&p, &parent, &q("legal_rights", &["user.unknown"]), now());
+    assert!(!d.allowed && !rules(&d).contains(&"restricted"), "{d:?}");
+    // Its erasure is still judged on holds alone.
+    let mut held = parent.clone();
+    held.legal_holds.push("case-17".into());
+    let erase = Query {
+        action: Action::Erase,
+        ..q("legal_rights", &["user.contact.email"])
+    };
+    assert!(!decide(&p, &held, &erase, now()).allowed);
 }
 
 #[test]

@@ -1296,6 +1296,14 @@ pub struct Right {
     /// Data that is kept despite the request, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Text>,
+    /// For `right: restriction` only: the purposes that continue while a
+    /// person's processing is restricted (GDPR Art. 18(2): the
+    /// establishment, exercise or defence of legal claims, the protection
+    /// of another person's rights, an important public interest). Each is
+    /// still decided by its own rules; every other purpose is denied but
+    /// storage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exempt_purposes: Vec<ElementId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -111,6 +111,42 @@ fn unresolved_reference_suggests_the_nearest() {
 }
 
 #[test]
+fn a_restriction_exempts_only_purposes_the_policy_declares() {
+    let exempt = |right: &str, purposes: &str| {
+        with(
+            "  - {right: restriction, deadline: 1 month}",
+            &format!("  - {{right: {right}, deadline: 1 month, exempt_purposes: [{purposes}]}}"),
+        )
+    };
+    let checked = check("exempt.yaml", &exempt("restriction", "support"))
+        .unwrap_or_else(|r| panic!("{}", r.render(false)));
+    let restriction = &checked.policy.rights[3];
+    assert_eq!(restriction.exempt_purposes[0].as_str(), "support");
+    let found = |text: &str| -> Vec<(&'static str, String)> {
+        let report = check("exempt.yaml", text).expect_err("refused");
+        report
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.clone()))
+            .collect()
+    };
+    // A purpose the policy does not declare.
+    assert_eq!(
+        found(&exempt("restriction", "suport")),
+        [("P008", "/rights/3/exempt_purposes/0".to_owned())]
+    );
+    // Only a restriction has purposes that continue under it.
+    let other = with(
+        "  - {right: erasure, deadline: 1 month}",
+        "  - {right: erasure, deadline: 1 month, exempt_purposes: [support]}",
+    );
+    assert_eq!(
+        found(&other),
+        [("P011", "/rights/2/exempt_purposes".to_owned())]
+    );
+}
+
+#[test]
 fn unsupported_version() {
     insta::assert_snapshot!(errors("version.yaml", &with("vow: 1", "vow: 2")));
 }

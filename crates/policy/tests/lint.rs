@@ -39,6 +39,30 @@ const GA: &str = "trackers:\n  - {id: ga, name: _ga, kind: cookie, provider: Goo
 const SUPPORT_BASIS: &str = "    basis: contract";
 
 #[test]
+fn l036_restriction_exempts_marketing() {
+    // promise: KIDS-14 — a restriction changes decisions; only legal
+    // grounds go on under it (GDPR Art. 18(2)).
+    let exempt = |tags: &str| {
+        case(
+            "",
+            &[
+                (
+                    "  - {right: restriction, deadline: 1 month}",
+                    "  - {right: restriction, deadline: 1 month, exempt_purposes: [support]}",
+                ),
+                (
+                    SUPPORT_BASIS,
+                    &format!("{SUPPORT_BASIS}\n    tags: [{tags}]"),
+                ),
+            ],
+        )
+    };
+    assert_fires("L036", &exempt("support, marketing"));
+    assert_fires("L036", &exempt("analytics"));
+    assert!(!codes(&exempt("legal_obligation")).contains(&"L036"));
+}
+
+#[test]
 fn the_minimal_policy_is_clean() {
     assert_eq!(codes(MINIMAL), Vec::<&str>::new());
 }

@@ -343,7 +343,10 @@ pub async fn record(
         .into_iter()
         .map(|(purpose, allowed)| {
             if allowed {
-                EventKind::ConsentGiven { purpose }
+                EventKind::ConsentGiven {
+                    purpose,
+                    until: None,
+                }
             } else {
                 EventKind::ConsentWithdrawn { purpose }
             }

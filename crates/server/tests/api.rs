@@ -343,6 +343,70 @@ async fn what_if_decisions_use_the_given_instant() {
 }
 
 #[tokio::test]
+async fn a_consent_given_with_an_end_is_denied_after_it() {
+    // promise: SHOP-06 — consent records expire and are asked again; here a
+    // consent "for 30 days" ends before the purpose's 12-month lifetime.
+    let app = TestApp::sqlite(NEWSLETTER).await;
+    let in_days = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339();
+    let given = app
+        .post(
+            "/v1/subjects/dora/consents",
+            json!({"purposes": {"newsletter": true}, "until": in_days(30)}),
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::CREATED, "{}", given.body);
+    assert_eq!(given.body["events"][0]["type"], "consent_given");
+    assert!(
+        given.body["events"][0]["until"].is_string(),
+        "{}",
+        given.body
+    );
+    assert!(given.body["state"]["consents"]["newsletter"]["until"].is_string());
+    let query = |at: String| json!({"subject": "dora", "purpose": "newsletter", "at": at});
+    let before = app.decide(query(in_days(29))).await;
+    assert_eq!(before["allowed"], true, "{before}");
+    let after = app.decide(query(in_days(31))).await;
+    assert_eq!(reasons(&after), ["consent-ended"]);
+    let sentence = after["reasons"][0]["message"].as_str().unwrap();
+    assert!(sentence.contains("ended on"), "{sentence}");
+    // The purpose's lifetime still applies to a consent with a later end.
+    app.post(
+        "/v1/subjects/eli/consents",
+        json!({"purposes": {"newsletter": true}, "until": in_days(3_000)}),
+    )
+    .await;
+    let later = app
+        .decide(json!({"subject": "eli", "purpose": "newsletter", "at": in_days(730)}))
+        .await;
+    assert_eq!(reasons(&later), ["consent-expired"]);
+
+    // An end in the past, too far ahead, or with nothing given is refused,
+    // and nothing is recorded.
+    for (body, what) in [
+        (
+            json!({"purposes": {"newsletter": true}, "until": in_days(-1)}),
+            "not after",
+        ),
+        (
+            json!({"purposes": {"newsletter": true}, "until": in_days(4_000)}),
+            "ten years",
+        ),
+        (
+            json!({"purposes": {"newsletter": false}, "until": in_days(30)}),
+            "none is given",
+        ),
+    ] {
+        let refused = app.post("/v1/subjects/fay/consents", body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.body["error"]["field"], "until", "{}", refused.body);
+        let message = refused.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(what), "{message}");
+    }
+    let history = app.get("/v1/subjects/fay/events").await;
+    assert_eq!(history.body["events"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
 async fn a_material_change_to_a_purpose_asks_for_consent_again() {
     // promise: AGENCY-01 — a new material version of the policy asks again.
     let app = TestApp::sqlite(NEWSLETTER).await;

@@ -38,7 +38,7 @@ async fn ledger_choices(
                 "ip": e.source.ip,
             });
             match e.kind {
-                EventKind::ConsentGiven { purpose } => Some((purpose, true, source)),
+                EventKind::ConsentGiven { purpose, .. } => Some((purpose, true, source)),
                 EventKind::ConsentWithdrawn { purpose } => Some((purpose, false, source)),
                 _ => None,
             }

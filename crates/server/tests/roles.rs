@@ -64,6 +64,7 @@ async fn person(app: &TestApp, policy: &vow_policy::Policy, subject: &str) {
         },
         EventKind::ConsentGiven {
             purpose: consent_purpose.clone(),
+            until: None,
         },
         EventKind::PurchaseRecorded,
         EventKind::ObjectionRecorded {

@@ -64,7 +64,10 @@ fn consent(client: usize, i: u64) -> Event {
         kind: if i % 4 == 3 {
             EventKind::ConsentWithdrawn { purpose }
         } else {
-            EventKind::ConsentGiven { purpose }
+            EventKind::ConsentGiven {
+                purpose,
+                until: None,
+            }
         },
         prev_hash: String::new(),
         hash: String::new(),

@@ -153,6 +153,7 @@ mod tests {
             policy_version: "1".into(),
             kind: EventKind::ConsentGiven {
                 purpose: purpose.into(),
+                until: None,
             },
             prev_hash: String::new(),
             hash: String::new(),

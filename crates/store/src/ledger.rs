@@ -72,6 +72,10 @@ pub struct EventSource {
 pub enum EventKind {
     ConsentGiven {
         purpose: String,
+        /// The end the consent was given with (a campaign's, "for one
+        /// year"), when it has one; the purpose's lifetime applies too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<chrono::DateTime<chrono::Utc>>,
     },
     ConsentWithdrawn {
         purpose: String,

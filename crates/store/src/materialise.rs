@@ -9,8 +9,11 @@ use crate::ledger::{Event, EventKind};
 /// Applies one event to a subject's state.
 pub fn apply(state: &mut SubjectState, event: &Event) {
     match &event.kind {
-        EventKind::ConsentGiven { purpose } | EventKind::ConsentWithdrawn { purpose } => {
-            let given = matches!(event.kind, EventKind::ConsentGiven { .. });
+        EventKind::ConsentGiven { purpose, .. } | EventKind::ConsentWithdrawn { purpose } => {
+            let (given, until) = match event.kind {
+                EventKind::ConsentGiven { until, .. } => (true, until),
+                _ => (false, None),
+            };
             // A consent given anew is a relationship begun again.
             state.erased &= !given;
             state.consents.insert(
@@ -19,6 +22,7 @@ pub fn apply(state: &mut SubjectState, event: &Event) {
                     given,
                     at: event.at,
                     policy_version: event.policy_version.clone(),
+                    until,
                 },
             );
         }
@@ -179,6 +183,7 @@ mod tests {
             },
             EventKind::ConsentGiven {
                 purpose: "news".into(),
+                until: None,
             },
             EventKind::PurchaseRecorded,
             EventKind::MembershipStarted {
@@ -220,6 +225,7 @@ mod tests {
         for anew in [
             EventKind::ConsentGiven {
                 purpose: "news".into(),
+                until: None,
             },
             EventKind::PurchaseRecorded,
             EventKind::MembershipStarted {
@@ -230,5 +236,39 @@ mod tests {
             apply(&mut again, &event(anew));
             assert!(!again.erased);
         }
+    }
+
+    #[test]
+    fn a_consent_keeps_its_own_end_until_withdrawn() {
+        // promise: SHOP-06 — consent records expire and are asked again.
+        let until = chrono::DateTime::from_timestamp(86_400 * 365, 0);
+        let mut state = SubjectState::default();
+        apply(
+            &mut state,
+            &event(EventKind::ConsentGiven {
+                purpose: "news".into(),
+                until,
+            }),
+        );
+        assert_eq!(state.consents["news"].until, until);
+        assert!(state.consents["news"].given);
+        // An event written before consents had an end reads as one without.
+        let old: EventKind =
+            serde_json::from_str(r#"{"type": "consent_given", "purpose": "news"}"#).unwrap();
+        assert_eq!(
+            old,
+            EventKind::ConsentGiven {
+                purpose: "news".into(),
+                until: None
+            }
+        );
+        apply(
+            &mut state,
+            &event(EventKind::ConsentWithdrawn {
+                purpose: "news".into(),
+            }),
+        );
+        assert_eq!(state.consents["news"].until, None);
+        assert!(!state.consents["news"].given);
     }
 }

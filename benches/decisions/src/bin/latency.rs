@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use vow_decisions_bench::Suite;
 use vow_decisions_bench::queries::now;
-use vow_decisions_bench::scaled::Scaled;
+use vow_decisions_bench::scaled::Mix;
 
 struct Row {
     name: String,
@@ -121,15 +121,20 @@ fn main() {
             },
         ),
     ];
-    let big = Scaled::new(10_000, &suite.cedar);
-    rows.push(measure("vow, synthetic n = 10,000", decisions, |_| {
-        black_box(vow_engine::decide(
-            black_box(&big.vow),
-            black_box(&big.subject),
-            black_box(&big.query),
-            now,
-        ));
-    }));
+    let big = Mix::new(10_000, &suite.cedar);
+    rows.push(measure(
+        "vow, synthetic n = 10,000, random mix",
+        decisions,
+        |i| {
+            let (_, subject, query) = big.question(i);
+            black_box(vow_engine::decide(
+                black_box(&big.vow),
+                black_box(subject),
+                black_box(query),
+                now,
+            ));
+        },
+    ));
 
     println!(
         "Single thread, {} queries in turn; each decision timed alone (a clock read costs p50 {} / p99 {}, included).\n",

@@ -91,7 +91,7 @@ fn main() {
     );
 
     println!();
-    println!("| n (purposes = recipients) | vow | Cedar (2 policies) |");
+    println!("| n (purposes = recipients), the random mix | vow | Cedar (2 policies) |");
     println!("|---:|---:|---:|");
     let scaled = |who: &str, n: usize| median("scaling", &format!("{who}/{n}"));
     for n in [10, 100, 1_000, 10_000] {

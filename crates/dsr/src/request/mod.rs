@@ -430,6 +430,7 @@ fn as_right(s: &law::StatutoryRight, laws: &[Law], jurisdiction: &str) -> Right 
         }),
         intake: Vec::new(),
         exceptions: Vec::new(),
+        exempt_purposes: Vec::new(),
         description: Some(Text::Plain(format!(
             "Given by law: {} ({})",
             law::law_name(s.law),

@@ -552,6 +552,22 @@ impl<'a> Validator<'a> {
         for (i, r) in self.policy.rights.iter().enumerate() {
             let at = format!("/rights/{i}");
             self.jurisdictions(&format!("{at}/jurisdictions"), &r.jurisdictions);
+            self.references(
+                &format!("{at}/exempt_purposes"),
+                &r.exempt_purposes,
+                Target::Purpose,
+            );
+            if !r.exempt_purposes.is_empty() && r.right != RightKind::Restriction {
+                self.out.push(
+                    Diagnostic::error(
+                        &INVALID_COMBINATION,
+                        format!("{at}/exempt_purposes"),
+                        "only a restriction has purposes that continue under it",
+                    )
+                    .on_key()
+                    .with_help("move `exempt_purposes` to the `right: restriction` entry"),
+                );
+            }
             if r.deadline.approx_seconds() == 0 {
                 self.out.push(
                     Diagnostic::error(

@@ -198,6 +198,9 @@ lints! {
     "L034" "condition-not-checked" Warning rules::condition_not_checked,
         "A communication's condition is written only in words: no decision depends on it.",
         "GDPR Art. 5(2) and Art. 24(1) (accountability: a stated rule is applied and can be shown to be)";
+    "L036" "restriction-exempts-marketing" Warning rules::restriction_exempts_marketing,
+        "A purpose that continues under a restriction is marketing, advertising, analytics, personalisation, sale or sharing.",
+        "GDPR Art. 18(2): restricted data is processed, but for storage, only with consent, for legal claims, to protect another person's rights, or for an important public interest";
 }
 
 /// Every finding about `policy`, in a stable order, against the law as

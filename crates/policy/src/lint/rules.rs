@@ -1053,3 +1053,40 @@ pub fn condition_not_checked(policy: &Policy, f: &mut Findings) {
         }
     }
 }
+
+/// L036: a restriction lets processing go on only on the grounds of GDPR
+/// Art. 18(2); marketing and the like are none of them.
+pub fn restriction_exempts_marketing(policy: &Policy, f: &mut Findings) {
+    for (i, right) in policy.rights.iter().enumerate() {
+        for (k, id) in right.exempt_purposes.iter().enumerate() {
+            let Some((_, purpose)) = f.purpose(policy, id.as_str()) else {
+                continue;
+            };
+            let Some(tag) = purpose.tags.iter().find(|t| {
+                matches!(
+                    t,
+                    PurposeTag::Marketing
+                        | PurposeTag::DirectMarketing
+                        | PurposeTag::ThirdPartyMarketing
+                        | PurposeTag::Advertising
+                        | PurposeTag::TargetedAdvertising
+                        | PurposeTag::Sale
+                        | PurposeTag::Sharing
+                        | PurposeTag::Analytics
+                        | PurposeTag::Personalisation
+                )
+            }) else {
+                continue;
+            };
+            f.report(
+                format!("/rights/{i}/exempt_purposes/{k}"),
+                &format!("purpose `{id}`"),
+                format!(
+                    "continues under a restriction although it is tagged `{}`: a restriction stops all but storage, legal claims, the protection of another person's rights and an important public interest",
+                    name(tag)
+                ),
+                "remove it from `exempt_purposes`; to go on with the person's agreement, ask for their consent",
+            );
+        }
+    }
+}

@@ -424,7 +424,10 @@ pub async fn choices(State(state): State<AppState>, headers: HeaderMap, body: St
         if was != Some(on) && (on || was.is_some()) && (allowed || !on) {
             let purpose = p.id.to_string();
             kinds.push(if on {
-                EventKind::ConsentGiven { purpose }
+                EventKind::ConsentGiven {
+                    purpose,
+                    until: None,
+                }
             } else {
                 EventKind::ConsentWithdrawn { purpose }
             });

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vow_engine::SubjectState;
@@ -382,8 +382,54 @@ pub struct ConsentChange {
     /// banner choice is one request: all its consents are recorded together.
     #[schema(example = json!({"analytics": true, "marketing": false}))]
     pub purposes: std::collections::BTreeMap<String, bool>,
+    /// When the consents given end by their own terms, as the person was
+    /// told when giving them (a campaign's end, "for one year"), RFC 3339.
+    /// After it the engine denies with `consent-ended`; the purpose's
+    /// consent lifetime still applies, and the earlier end wins. Later than
+    /// now, and at most ten years ahead. Default: no end of their own.
+    #[schema(value_type = Option<String>, format = DateTime, example = "2027-12-31T23:59:59Z")]
+    pub until: Option<DateTime<Utc>>,
     #[serde(flatten)]
     pub provenance: Provenance,
+}
+
+/// The furthest end a consent may be given with: a term longer than this
+/// is no term a person was really told.
+const MAX_CONSENT_TERM_DAYS: i64 = 3_653;
+
+/// `until` checked against the time consents are collected, `now`.
+fn consent_end(
+    until: Option<DateTime<Utc>>,
+    purposes: &std::collections::BTreeMap<String, bool>,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<DateTime<Utc>>> {
+    let Some(until) = until else {
+        return Ok(None);
+    };
+    let invalid =
+        |message: String| ApiError::new(ErrorCode::InvalidRequest, message).field("until");
+    if !purposes.values().any(|given| *given) {
+        return Err(
+            invalid("`until` is the end of consents given, and none is given here".into())
+                .hint("leave `until` out when consents are only refused or withdrawn"),
+        );
+    }
+    if until <= now {
+        return Err(invalid(format!(
+            "`until` ({}) is not after the time the consent is collected ({})",
+            until.to_rfc3339(),
+            now.to_rfc3339()
+        ))
+        .hint("a consent ends after it is given; to end it now, withdraw it"));
+    }
+    if until > now + chrono::TimeDelta::days(MAX_CONSENT_TERM_DAYS) {
+        return Err(invalid(format!(
+            "`until` ({}) is more than ten years after the consent is collected",
+            until.to_rfc3339()
+        ))
+        .hint("leave `until` out for a consent without an end of its own"));
+    }
+    Ok(Some(until))
 }
 
 /// Record consents given, refused or withdrawn.
@@ -404,6 +450,7 @@ pub async fn consents(
             .field("purposes")
             .hint("send {\"purposes\": {\"<purpose id>\": true | false}}"));
     }
+    let until = consent_end(body.until, &body.purposes, Utc::now())?;
     let mut kinds = Vec::new();
     for (id, given) in &body.purposes {
         let p = purpose(&state, id, format!("purposes.{id}"))?;
@@ -418,6 +465,7 @@ pub async fn consents(
         kinds.push(if *given {
             EventKind::ConsentGiven {
                 purpose: id.clone(),
+                until,
             }
         } else {
             EventKind::ConsentWithdrawn {

@@ -40,6 +40,7 @@ pub fn consent(id: &str, subject: &str, purpose: &str) -> Event {
         0,
         EventKind::ConsentGiven {
             purpose: purpose.into(),
+            until: None,
         },
     )
 }
@@ -50,6 +51,7 @@ pub fn sample() -> Vec<Event> {
     let kinds = vec![
         EventKind::ConsentGiven {
             purpose: "marketing".into(),
+            until: None,
         },
         EventKind::MembershipStarted {
             membership: "student".into(),
@@ -84,9 +86,12 @@ pub fn kind_strategy() -> impl Strategy<Value = EventKind> {
     let membership = prop::sample::select(vec!["student", "staff"]);
     let hold = prop::sample::select(vec!["case-1", "case-2"]);
     prop_oneof![
-        purpose
-            .clone()
-            .prop_map(|p| EventKind::ConsentGiven { purpose: p.into() }),
+        (purpose.clone(), prop::option::of(0i64..4_000_000_000)).prop_map(|(p, until)| {
+            EventKind::ConsentGiven {
+                purpose: p.into(),
+                until: until.and_then(|s| chrono::DateTime::from_timestamp(s, 0)),
+            }
+        }),
         purpose
             .clone()
             .prop_map(|p| EventKind::ConsentWithdrawn { purpose: p.into() }),
