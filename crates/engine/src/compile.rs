@@ -171,7 +171,20 @@ fn positions<T>(items: &[T], id: impl Fn(&T) -> &str) -> IdMap<usize> {
 
 /// Compiles a checked policy.
 pub fn compile(policy: &Policy) -> CompiledPolicy {
-    let categories: Vec<CategoryKey> = policy.categories.iter().map(|c| c.id.clone()).collect();
+    // Bits in key order: a group's categories (`user.contact.*`) are
+    // neighbours, so a set of them spans a few words, kept inline, whatever
+    // order the policy declares them in.
+    let mut order: Vec<usize> = (0..policy.categories.len()).collect();
+    order.sort_by(|&a, &b| {
+        policy.categories[a]
+            .id
+            .as_str()
+            .cmp(policy.categories[b].id.as_str())
+    });
+    let categories: Vec<CategoryKey> = order
+        .iter()
+        .map(|&i| policy.categories[i].id.clone())
+        .collect();
     // Every declared key and every ancestor of one maps to the set it covers.
     let mut category_sets: IdMap<Bits> = IdMap::default();
     for (bit, key) in categories.iter().enumerate() {
@@ -195,9 +208,9 @@ pub fn compile(policy: &Policy) -> CompiledPolicy {
     };
     let flagged = |flag: fn(&Category) -> bool| {
         let mut bits = Bits::default();
-        for (i, c) in policy.categories.iter().enumerate() {
-            if flag(c) {
-                bits.insert(i);
+        for (bit, &i) in order.iter().enumerate() {
+            if flag(&policy.categories[i]) {
+                bits.insert(bit);
             }
         }
         bits
