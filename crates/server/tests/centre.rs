@@ -103,6 +103,25 @@ async fn record(state: &AppState, subject: &str, kinds: Vec<vow_store::EventKind
         .unwrap();
 }
 
+/// The organisation knows Luís as customer-1, a parent in the UK, by his
+/// address.
+async fn luis_is_customer_1(state: &AppState) {
+    record(
+        state,
+        "customer-1",
+        vec![
+            email_of(state, "luisg@embraer.com.br"),
+            vow_store::EventKind::AttributesSet {
+                jurisdiction: Some("GB".into()),
+                birth_date: None,
+                kind: Some("parent".into()),
+                attributes: Default::default(),
+            },
+        ],
+    )
+    .await;
+}
+
 /// What the organisation does when it opens an account: link the address
 /// to its own id for the person.
 fn email_of(state: &AppState, email: &str) -> vow_store::EventKind {
@@ -154,20 +173,7 @@ async fn a_customer_signs_in_chooses_asks_corrects_and_signs_out() {
     )
     .await;
     // The organisation knows Luís as customer-1, by his address.
-    record(
-        &state,
-        "customer-1",
-        vec![
-            email_of(&state, "luisg@embraer.com.br"),
-            vow_store::EventKind::AttributesSet {
-                jurisdiction: Some("GB".into()),
-                birth_date: None,
-                kind: Some("parent".into()),
-                attributes: Default::default(),
-            },
-        ],
-    )
-    .await;
+    luis_is_customer_1(&state).await;
     let driver = Driver::start().await;
     let s = driver.session(1280, 1100).await;
 
@@ -454,20 +460,7 @@ async fn agency_13_the_centre_does_not_correct_an_immutable_field() {
         },
     )
     .await;
-    record(
-        &state,
-        "customer-1",
-        vec![
-            email_of(&state, "luisg@embraer.com.br"),
-            vow_store::EventKind::AttributesSet {
-                jurisdiction: Some("GB".into()),
-                birth_date: None,
-                kind: Some("parent".into()),
-                attributes: Default::default(),
-            },
-        ],
-    )
-    .await;
+    luis_is_customer_1(&state).await;
     let driver = Driver::start().await;
     let s = driver.session(1280, 1100).await;
     sign_in(&s, &url, &sink, "luisg@embraer.com.br").await;
