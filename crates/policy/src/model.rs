@@ -122,6 +122,18 @@ impl Policy {
             .filter(|c| c.immutable && key.is_within(&c.id))
             .max_by_key(|c| c.id.as_str().len())
     }
+
+    /// The attributes the subject kinds `kinds` declare (every kind's when
+    /// `kinds` is empty).
+    pub fn attributes_of<'a>(
+        &'a self,
+        kinds: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.subjects
+            .iter()
+            .filter(move |s| kinds.is_empty() || kinds.contains(&s.id.as_str()))
+            .flat_map(|s| &s.attributes)
+    }
 }
 
 /// What this document is.

@@ -433,18 +433,13 @@ impl<'a> Validator<'a> {
     /// A send condition names attributes some subject kind declares (one
     /// of the audience's kinds when it has any), with values of their type.
     fn send_condition(&mut self, at: &str, c: &Communication, when: &SendCondition) {
-        let kinds = c
+        let kinds: Vec<&str> = c
             .audience
-            .as_ref()
-            .map(|a| a.subject_kinds.as_slice())
-            .unwrap_or_default();
-        let declared: Vec<&Attribute> = self
-            .policy
-            .subjects
             .iter()
-            .filter(|s| kinds.is_empty() || kinds.contains(&s.id))
-            .flat_map(|s| &s.attributes)
+            .flat_map(|a| &a.subject_kinds)
+            .map(ElementId::as_str)
             .collect();
+        let declared: Vec<&Attribute> = self.policy.attributes_of(&kinds).collect();
         for (name, value) in &when.attributes {
             let path = format!("{at}/attributes/{name}");
             let found: Vec<&&Attribute> = declared.iter().filter(|a| a.id == *name).collect();

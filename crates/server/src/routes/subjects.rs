@@ -742,12 +742,8 @@ fn check_attributes(
         .field("attributes")
         .hint("send them in several changes"));
     }
-    let declared: Vec<&vow_policy::Attribute> = policy
-        .subjects
-        .iter()
-        .filter(|s| kind.is_none_or(|k| s.id.as_str() == k))
-        .flat_map(|s| &s.attributes)
-        .collect();
+    let kinds: Vec<&str> = kind.into_iter().collect();
+    let declared: Vec<&vow_policy::Attribute> = policy.attributes_of(&kinds).collect();
     for (name, value) in attributes {
         let field = format!("attributes.{name}");
         let Some(a) = declared.iter().find(|a| a.id.as_str() == name) else {
